@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dpgw process: what main.c sets up and the admin handlers (show.c)
+ * read. One instance, owned by the main thread.
+ */
+#ifndef GW_APP_H
+#define GW_APP_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include <rte_mempool.h>
+
+#include "config.h"
+#include "gw_gen.h"
+#include "gw_worker.h"
+
+struct gw_app_port {
+	uint16_t port_id;
+	char dev_name[RTE_ETH_NAME_MAX_LEN];
+	char driver[64];
+	uint16_t n_queues;
+	bool rss;
+	struct gw_port_info info;
+};
+
+struct gw_app {
+	struct gw_config cfg;           /* the configuration live now */
+	pthread_mutex_t cfg_lock;       /* reloads (SIGHUP, admin) serialise here */
+	struct rte_mempool *pool;
+	unsigned int n_ports;
+	struct gw_app_port ports[GW_MAX_PORTS];
+	unsigned int n_workers;
+	unsigned int worker_lcores[GW_MAX_WORKERS];
+	struct gw_worker *workers[GW_MAX_WORKERS];
+	struct gw_gen_domain *gen;
+	bool workers_running;
+};
+
+/* ports.c: probe-free setup of every configured port (EAL already probed them). */
+int gw_app_ports_init(struct gw_app *app, char *err, size_t errlen);
+void gw_app_ports_close(struct gw_app *app);
+
+/* main.c: apply a new configuration file (reloadable keys only). 0 or -errno. */
+int gw_app_reload(struct gw_app *app, char *err, size_t errlen);
+
+/* show.c: register admin commands and telemetry. */
+struct gw_admin;
+int gw_app_admin_register(struct gw_app *app, struct gw_admin *admin);
+
+#endif /* GW_APP_H */

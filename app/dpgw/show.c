@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Admin commands of the daemon. They read only what is safe from a
+ * control thread: ethdev statistics, relaxed per-worker counters, the
+ * current generation under the writer lock, and worker-private tables
+ * through gw_worker_call(). Each also answers as a DPDK telemetry command.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "app.h"
+#include "admin.h"
+
+#define NEIGH_DUMP_MAX 4096
+
+static json_t *
+ip_json(int family, const void *ip)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	return json_string(inet_ntop(family, ip, buf, sizeof(buf)));
+}
+
+static json_t *
+prefix_json(int family, const void *ip, unsigned int plen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	size_t n;
+
+	inet_ntop(family, ip, buf, sizeof(buf));
+	n = strlen(buf);
+	snprintf(buf + n, sizeof(buf) - n, "/%u", plen);
+	return json_string(buf);
+}
+
+static json_t *
+mac_json(const struct rte_ether_addr *mac)
+{
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(buf, sizeof(buf), mac);
+	return json_string(buf);
+}
+
+static json_t *
+show_ports(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+	json_t *ports = json_array();
+
+	for (unsigned int i = 0; i < app->n_ports; i++) {
+		const struct gw_app_port *ap = &app->ports[i];
+		const struct gw_cfg_port *cp = &app->cfg.ports[i];
+		struct rte_eth_stats st = { 0 };
+		struct rte_eth_link link = { 0 };
+		json_t *addrs = json_array();
+		uint64_t tx = ap->info.tx_offloads;
+
+		rte_eth_stats_get(ap->port_id, &st);
+		rte_eth_link_get_nowait(ap->port_id, &link);
+		for (unsigned int j = 0; j < cp->n_addrs; j++)
+			json_array_append_new(addrs, prefix_json(cp->addrs[j].addr.family,
+				cp->addrs[j].addr.bytes, cp->addrs[j].len));
+		json_array_append_new(ports, json_pack(
+			"{s:s, s:i, s:s, s:s, s:o, s:{s:b, s:I}, s:i, s:i, s:i, s:b,"
+			" s:{s:b, s:b, s:b}, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+			"name", cp->name, "port_id", (int)ap->port_id, "device", cp->device,
+			"driver", ap->driver, "mac", mac_json(&ap->info.mac),
+			"link", "up", link.link_status == RTE_ETH_LINK_UP,
+			"speed_mbps", (json_int_t)link.link_speed,
+			"mtu", (int)ap->info.mtu, "rx_queues", (int)ap->n_queues,
+			"tx_queues", (int)ap->n_queues, "rss", ap->rss,
+			"offloads", "ipv4_cksum", (tx & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0,
+			"tcp_cksum", (tx & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) != 0,
+			"udp_cksum", (tx & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0,
+			"addresses", addrs,
+			"stats", "ipackets", (json_int_t)st.ipackets,
+			"opackets", (json_int_t)st.opackets, "ibytes", (json_int_t)st.ibytes,
+			"obytes", (json_int_t)st.obytes, "imissed", (json_int_t)st.imissed,
+			"ierrors", (json_int_t)st.ierrors, "oerrors", (json_int_t)st.oerrors,
+			"rx_nombuf", (json_int_t)st.rx_nombuf));
+	}
+	return json_pack("{s:o}", "ports", ports);
+}
+
+static json_t *
+show_stats(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+	json_t *counters = json_array(), *workers = json_array();
+
+	for (unsigned int w = 0; w < app->n_workers; w++)
+		json_array_append_new(workers, json_pack("{s:i, s:i}", "id", (int)w,
+			"lcore", (int)app->worker_lcores[w]));
+	for (int c = 0; c < GW_CNT_MAX; c++) {
+		json_t *per = json_array();
+		uint64_t total = 0;
+
+		for (unsigned int w = 0; w < app->n_workers; w++) {
+			uint64_t v = app->workers[w] == NULL ? 0 :
+				gw_stats_read(&app->workers[w]->stats, (enum gw_cnt)c);
+
+			total += v;
+			json_array_append_new(per, json_integer((json_int_t)v));
+		}
+		json_array_append_new(counters, json_pack("{s:s, s:s, s:s, s:I, s:o}",
+			"name", gw_stats_name((enum gw_cnt)c),
+			"kind", gw_stats_kind((enum gw_cnt)c) == GW_CNT_KIND_DROP ? "drop" : "event",
+			"help", gw_stats_help((enum gw_cnt)c), "total", (json_int_t)total,
+			"workers", per));
+	}
+	return json_pack("{s:o, s:o}", "counters", counters, "workers", workers);
+}
+
+/* Runs on the worker: copy its neighbour table. */
+struct neigh_dump {
+	uint64_t now;
+	uint32_t n;
+	struct gw_neigh_info e[NEIGH_DUMP_MAX];
+};
+
+static void
+neigh_dump_fn(struct gw_worker *w, void *arg)
+{
+	struct neigh_dump *d = arg;
+
+	d->now = rte_rdtsc();
+	d->n = gw_neigh_dump(w->neigh, d->now, d->e, NEIGH_DUMP_MAX);
+}
+
+static json_t *
+show_neigh(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+	json_t *list = json_array();
+
+	for (unsigned int w = 0; w < app->n_workers; w++) {
+		/* Heap, not stack: on timeout the worker may still write it later. */
+		struct neigh_dump *d = calloc(1, sizeof(*d));
+		int rc;
+
+		if (d == NULL) {
+			json_decref(list);
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		rc = gw_worker_call(app->workers[w], neigh_dump_fn, d, 1000);
+		if (rc != 0) {
+			/* Leaked on purpose: the worker may still write it. */
+			json_decref(list);
+			snprintf(err, errlen, "worker %u did not answer: %s", w, strerror(-rc));
+			return NULL;
+		}
+		for (uint32_t i = 0; i < d->n; i++) {
+			const struct gw_neigh_info *e = &d->e[i];
+
+			json_array_append_new(list, json_pack("{s:i, s:s, s:o, s:o, s:s, s:I, s:i}",
+				"worker", (int)w, "port", app->cfg.ports[e->key.port].name,
+				"ip", ip_json(e->key.family, e->key.ip),
+				"mac", e->state == GW_NEIGH_INCOMPLETE ? json_null() :
+					mac_json(&e->mac),
+				"state", gw_neigh_state_name(e->state),
+				"age_ms", (json_int_t)(e->age * 1000 / rte_get_tsc_hz()),
+				"held", (int)e->held));
+		}
+		free(d);
+	}
+	return json_pack("{s:o}", "neighbours", list);
+}
+
+static json_t *
+show_routes(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+	json_t *routes = json_array(), *vips = json_array(), *addrs = json_array();
+	const struct gw_gen *g = gw_gen_writer_lock(app->gen);
+	const struct gw_l3 *l3;
+	uint64_t num = 0;
+
+	if (g != NULL) {
+		l3 = gw_dp_from_gen(g)->l3;
+		num = g->number;
+		for (uint32_t i = 0; i < l3->n_routes; i++) {
+			const struct gw_l3_route *r = &l3->routes[i];
+			const struct gw_l3_nexthop *nh = &l3->nh[r->nh];
+
+			json_array_append_new(routes, json_pack("{s:o, s:o, s:s, s:s}",
+				"prefix", prefix_json(r->family, r->prefix, r->plen),
+				"via", nh->onlink ? json_null() : ip_json(nh->family, nh->via),
+				"port", app->cfg.ports[nh->port].name,
+				"type", r->type == GW_L3_ROUTE_STATIC ? "static" : "connected"));
+		}
+		for (int f = 0; f < 2; f++) {
+			const struct gw_l3_local *arr = f == 0 ? l3->local4 : l3->local6;
+			uint32_t n = f == 0 ? l3->n_local4 : l3->n_local6;
+			int family = f == 0 ? AF_INET : AF_INET6;
+
+			for (uint32_t i = 0; i < n; i++) {
+				if (arr[i].kind == GW_L3_VIP)
+					json_array_append_new(vips, ip_json(family, arr[i].ip));
+				else
+					json_array_append_new(addrs, json_pack("{s:s, s:o}", "port",
+						app->cfg.ports[arr[i].port].name, "address",
+						prefix_json(family, arr[i].ip, arr[i].plen)));
+			}
+		}
+	}
+	gw_gen_writer_unlock(app->gen);
+	return json_pack("{s:I, s:o, s:o, s:o}", "generation", (json_int_t)num, "routes", routes,
+		"vips", vips, "addresses", addrs);
+}
+
+static json_t *
+show_generation(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+	json_t *workers = json_array();
+	const struct gw_gen *g = gw_gen_writer_lock(app->gen);
+	uint64_t num = 0, pub = 0, now;
+	struct timespec ts;
+
+	if (g != NULL) {
+		num = g->number;
+		pub = g->published_ns;
+	}
+	gw_gen_writer_unlock(app->gen);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	for (unsigned int w = 0; w < app->n_workers; w++)
+		json_array_append_new(workers, json_pack("{s:i, s:i, s:I}", "id", (int)w,
+			"lcore", (int)app->worker_lcores[w], "seen", (json_int_t)(app->workers[w] ?
+				__atomic_load_n(&app->workers[w]->gen_seen, __ATOMIC_RELAXED) : 0)));
+	return json_pack("{s:I, s:I, s:I, s:i, s:o}", "current", (json_int_t)num,
+		"published_ns", (json_int_t)pub, "age_ms", (json_int_t)((now - pub) / 1000000),
+		"retired", (int)gw_gen_retired_count(app->gen), "workers", workers);
+}
+
+static json_t *
+do_reload(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+
+	if (gw_app_reload(app, err, errlen) != 0)
+		return NULL;
+	return json_pack("{s:I}", "generation", (json_int_t)gw_gen_current_number(app->gen));
+}
+
+int
+gw_app_admin_register(struct gw_app *app, struct gw_admin *admin)
+{
+	static const struct {
+		const char *cmd, *tel, *help;
+		gw_admin_handler_t fn;
+	} cmds[] = {
+		{ "show ports", "/dpgw/ports", "ports, addresses, link and ethdev stats", show_ports },
+		{ "show stats", "/dpgw/stats", "per-worker counters and drop reasons", show_stats },
+		{ "show neigh", "/dpgw/neigh", "neighbour (ARP/ND) tables of every worker",
+			show_neigh },
+		{ "show routes", "/dpgw/routes", "routes, addresses and VIPs of the live generation",
+			show_routes },
+		{ "show generation", "/dpgw/generation", "live generation and what each worker saw",
+			show_generation },
+		{ "reload", NULL, "re-read the configuration file (reloadable keys)", do_reload },
+	};
+
+	for (size_t i = 0; i < RTE_DIM(cmds); i++) {
+		int rc = gw_admin_register(admin, cmds[i].cmd, cmds[i].tel, cmds[i].fn, app,
+			cmds[i].help);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Workers: one per worker lcore, each polling its own RX queue of every
+ * port and transmitting on its own TX queue of every port, running every
+ * packet to completion (design.md §1, §3). A worker owns all its state in
+ * one cache-aligned struct gw_worker (DPDK l3fwd's lcore_conf): counters,
+ * neighbour table, TX buffers. Nothing on the packet path takes a lock or
+ * an atomic read-modify-write.
+ *
+ * Talking to a worker:
+ *  - configuration comes only through published generations (gw_dp.h);
+ *  - other workers send it neighbour updates over its message ring
+ *    (multi-producer, rare: ARP replies and advertisements);
+ *  - control threads run a function on it with gw_worker_call(), which
+ *    queues the request on its request ring; the worker runs it between
+ *    bursts, so the function may read the worker's private state.
+ *
+ * One loop iteration is gw_worker_poll(); gw_worker_main() is the lcore
+ * entry that loops until gw_worker_stop(), reporting an RCU quiescent state
+ * every iteration and sleeping idle_sleep_us when nothing arrived.
+ */
+#ifndef GW_WORKER_H
+#define GW_WORKER_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "gw_common.h"
+#include "gw_stats.h"
+#include "gw_gen.h"
+#include "gw_dp.h"
+#include "gw_neigh.h"
+
+#define GW_WORKER_BURST 32
+
+/* What a worker knows of a port; fixed at boot. */
+struct gw_port_info {
+	uint16_t port_id;               /* DPDK port id */
+	uint16_t mtu;
+	struct rte_ether_addr mac;
+	uint64_t tx_offloads;           /* RTE_ETH_TX_OFFLOAD_* enabled on the port */
+	uint64_t rx_offloads;
+};
+
+struct gw_worker_conf {
+	unsigned int id;                /* 0..n-1, also the queue index and RCU reader id */
+	unsigned int lcore;
+	int socket;
+	uint16_t n_ports;
+	struct gw_port_info ports[GW_MAX_PORTS];
+	struct rte_mempool *pool;
+	struct gw_gen_domain *gen;
+	uint32_t neigh_capacity;        /* default 4096 */
+};
+
+struct gw_worker_txq {
+	uint16_t n;
+	struct rte_mbuf *m[GW_WORKER_BURST];
+};
+
+struct gw_worker {
+	/* read every burst */
+	unsigned int id;
+	uint16_t queue;
+	uint16_t n_ports;
+	struct gw_gen_domain *gen;
+	const struct gw_dp *dp;         /* valid during one iteration only */
+	uint64_t now;                   /* TSC at the start of the iteration */
+	struct gw_neigh_table *neigh;
+	struct rte_mempool *pool;
+	struct gw_port_info ports[GW_MAX_PORTS];
+	struct gw_worker_txq txq[GW_MAX_PORTS];
+
+	/* less often */
+	uint64_t iter;
+	uint64_t next_age;
+	uint64_t gen_seen;              /* number of the generation last used, read by control */
+	uint64_t applied_gen;           /* generation whose parameters are applied */
+	struct rte_ring *msg_ring;      /* neighbour updates from other workers */
+	struct rte_ring *req_ring;      /* requests from control threads */
+	struct gw_worker **peers;       /* all workers, for neighbour updates */
+	unsigned int n_peers;
+	unsigned int lcore;
+	int socket;
+	volatile int stop;
+
+	struct gw_stats stats __rte_cache_aligned;
+} __rte_cache_aligned;
+
+/* NULL on failure (logged). */
+struct gw_worker *gw_worker_create(const struct gw_worker_conf *c);
+void gw_worker_free(struct gw_worker *w);
+
+/* Let every worker of @all send neighbour updates to the others. */
+void gw_worker_link(struct gw_worker **all, unsigned int n);
+
+/*
+ * One loop iteration at time @now (TSC): receive a burst on every port,
+ * process it, flush TX, run timers and rings. Returns packets received.
+ * Must run on the worker's own thread (or a test thread that stands in for
+ * it and is registered as RCU reader w->id).
+ */
+unsigned int gw_worker_poll(struct gw_worker *w, uint64_t now);
+
+/* lcore entry point: @arg is the struct gw_worker. */
+int gw_worker_main(void *arg);
+
+/* Ask the loop to end (any thread). */
+void gw_worker_stop(struct gw_worker *w);
+
+/*
+ * Control threads: run @fn(w, @arg) on the worker between bursts and wait
+ * for it. If the worker is not running (@w->stop or not launched) the
+ * caller must not use this. 0, or -ETIMEDOUT after @timeout_ms (@fn may
+ * still run later; @arg must then stay valid: pass heap memory the
+ * function owns or nothing). Tests polling by hand call
+ * gw_worker_run_requests() to serve requests.
+ */
+int gw_worker_call(struct gw_worker *w, void (*fn)(struct gw_worker *w, void *arg), void *arg,
+	unsigned int timeout_ms);
+void gw_worker_run_requests(struct gw_worker *w);
+
+/* Internal to lib/worker: packet handlers in gw_services.c. */
+void gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
+void gw_worker_neigh_solicit(void *arg, const struct gw_neigh_key *k);
+void gw_worker_tx(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
+void gw_worker_drop(struct gw_worker *w, struct rte_mbuf *m, enum gw_cnt reason);
+
+#endif /* GW_WORKER_H */
