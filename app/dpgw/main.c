@@ -55,39 +55,6 @@ usage(FILE *f)
 		"main thread on the lowest CPU its workers do not use.\n");
 }
 
-/* Parse "1-3,5" into @out (max @max); returns the count or -1. */
-static int
-parse_lcores(const char *s, unsigned int *out, unsigned int max)
-{
-	unsigned int n = 0;
-
-	while (*s != '\0') {
-		char *end;
-		unsigned long a = strtoul(s, &end, 10), b;
-
-		if (end == s)
-			return -1;
-		b = a;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtoul(s, &end, 10);
-			if (end == s || b < a)
-				return -1;
-		}
-		for (unsigned long i = a; i <= b; i++) {
-			if (n == max || i >= RTE_MAX_LCORE)
-				return -1;
-			out[n++] = (unsigned int)i;
-		}
-		if (*end == ',')
-			end++;
-		else if (*end != '\0')
-			return -1;
-		s = end;
-	}
-	return (int)n;
-}
-
 static bool
 has_arg(int argc, char **argv, const char *a, const char *b)
 {
@@ -119,20 +86,9 @@ build_eal_args(struct gw_app *app, int uargc, char **uargv, char **eal, char *lc
 	for (int i = 0; i < uargc && n < MAX_EAL_ARGS - 40; i++)
 		eal[n++] = uargv[i];
 	if (!has_arg(uargc, uargv, "-l", "--lcores") && !has_arg(uargc, uargv, "-c", NULL)) {
-		unsigned int main_lcore = 0;
 		size_t off;
-		bool used;
 
-		/* The main lcore is the lowest CPU no worker uses. */
-		do {
-			used = false;
-			for (unsigned int i = 0; i < app->n_workers; i++)
-				if (app->worker_lcores[i] == main_lcore)
-					used = true;
-			if (used)
-				main_lcore++;
-		} while (used);
-		off = (size_t)snprintf(lcore_buf, lcore_len, "%u", main_lcore);
+		off = (size_t)snprintf(lcore_buf, lcore_len, "%u", app->cfg.workers.main_lcore);
 		for (unsigned int i = 0; i < app->n_workers && off < lcore_len; i++)
 			off += (size_t)snprintf(lcore_buf + off, lcore_len - off, ",%u",
 				app->worker_lcores[i]);
@@ -297,7 +253,7 @@ main(int argc, char **argv)
 	const char *path = NULL;
 	struct gw_admin *admin = NULL;
 	bool check_only = false;
-	int opt, n_eal, nw, rc;
+	int opt, n_eal, rc;
 
 	while ((opt = getopt_long(argc, argv, "+c:Vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -328,13 +284,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "dpgw: %s\n", err);
 		return 1;
 	}
-	nw = parse_lcores(app.cfg.workers.lcores, app.worker_lcores, GW_MAX_WORKERS);
-	if (nw <= 0) {
-		fprintf(stderr, "dpgw: %s: workers.lcores: bad lcore list \"%s\"\n", path,
-			app.cfg.workers.lcores);
-		return 1;
-	}
-	app.n_workers = (unsigned int)nw;
+	app.n_workers = app.cfg.workers.n_workers;
+	for (unsigned int i = 0; i < app.n_workers; i++)
+		app.worker_lcores[i] = app.cfg.workers.lcore_ids[i];
 	if (check_only) {
 		printf("%s: configuration OK (%u port(s), %u worker(s))\n", path, app.cfg.n_ports,
 			app.n_workers);

@@ -54,6 +54,8 @@ show_ports(const json_t *args, void *arg, char *err, size_t errlen)
 	struct gw_app *app = arg;
 	json_t *ports = json_array();
 
+	/* A reload may replace app->cfg meanwhile; handlers run in several threads. */
+	pthread_mutex_lock(&app->cfg_lock);
 	for (unsigned int i = 0; i < app->n_ports; i++) {
 		const struct gw_app_port *ap = &app->ports[i];
 		const struct gw_cfg_port *cp = &app->cfg.ports[i];
@@ -86,6 +88,7 @@ show_ports(const json_t *args, void *arg, char *err, size_t errlen)
 			"ierrors", (json_int_t)st.ierrors, "oerrors", (json_int_t)st.oerrors,
 			"rx_nombuf", (json_int_t)st.rx_nombuf));
 	}
+	pthread_mutex_unlock(&app->cfg_lock);
 	return json_pack("{s:o}", "ports", ports);
 }
 
@@ -157,6 +160,7 @@ show_neigh(const json_t *args, void *arg, char *err, size_t errlen)
 			snprintf(err, errlen, "worker %u did not answer: %s", w, strerror(-rc));
 			return NULL;
 		}
+		pthread_mutex_lock(&app->cfg_lock);
 		for (uint32_t i = 0; i < d->n; i++) {
 			const struct gw_neigh_info *e = &d->e[i];
 
@@ -169,6 +173,7 @@ show_neigh(const json_t *args, void *arg, char *err, size_t errlen)
 				"age_ms", (json_int_t)(e->age * 1000 / rte_get_tsc_hz()),
 				"held", (int)e->held));
 		}
+		pthread_mutex_unlock(&app->cfg_lock);
 		free(d);
 	}
 	return json_pack("{s:o}", "neighbours", list);
@@ -179,10 +184,13 @@ show_routes(const json_t *args, void *arg, char *err, size_t errlen)
 {
 	struct gw_app *app = arg;
 	json_t *routes = json_array(), *vips = json_array(), *addrs = json_array();
-	const struct gw_gen *g = gw_gen_writer_lock(app->gen);
+	const struct gw_gen *g;
 	const struct gw_l3 *l3;
 	uint64_t num = 0;
 
+	/* Lock order everywhere: cfg_lock, then the generation writer lock. */
+	pthread_mutex_lock(&app->cfg_lock);
+	g = gw_gen_writer_lock(app->gen);
 	if (g != NULL) {
 		l3 = gw_dp_from_gen(g)->l3;
 		num = g->number;
@@ -212,6 +220,7 @@ show_routes(const json_t *args, void *arg, char *err, size_t errlen)
 		}
 	}
 	gw_gen_writer_unlock(app->gen);
+	pthread_mutex_unlock(&app->cfg_lock);
 	return json_pack("{s:I, s:o, s:o, s:o}", "generation", (json_int_t)num, "routes", routes,
 		"vips", vips, "addresses", addrs);
 }
