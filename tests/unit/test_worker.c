@@ -120,6 +120,14 @@ setup_env(void **state)
 	return 0;
 }
 
+static int
+teardown_env(void **state)
+{
+	gw_gen_domain_free(env.gen);
+	env.gen = NULL;
+	return 0;
+}
+
 static struct gw_worker *
 new_worker(unsigned int id)
 {
@@ -408,6 +416,7 @@ main(void)
 	struct dirent *de;
 	size_t n = 0;
 	DIR *d;
+	int rc;
 
 	if (dir == NULL)
 		dir = "tests/fixtures";
@@ -431,5 +440,8 @@ main(void)
 			.initial_state = paths[i] };
 	}
 	memcpy(&tests[n], fixed, sizeof(fixed));
-	return _cmocka_run_group_tests("worker", tests, n + RTE_DIM(fixed), setup_env, NULL);
+	rc = _cmocka_run_group_tests("worker", tests, n + RTE_DIM(fixed), setup_env, teardown_env);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	return rc;
 }
