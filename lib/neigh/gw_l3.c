@@ -131,17 +131,33 @@ onlink_port(const struct gw_l3 *l3, int family, const void *ip)
 	return -1;
 }
 
+static void
+mask_prefix(uint8_t *ip, unsigned int bytes, uint8_t plen)
+{
+	for (unsigned int i = 0; i < bytes; i++) {
+		int bits = (int)plen - (int)i * 8;
+
+		if (bits <= 0)
+			ip[i] = 0;
+		else if (bits < 8)
+			ip[i] &= (uint8_t)(0xff << (8 - bits));
+	}
+}
+
 int
 gw_l3_add_route(struct gw_l3 *l3, int family, const void *prefix, uint8_t plen, const void *via,
 	int port)
 {
 	struct gw_l3_nexthop nh = { .family = (uint8_t)family };
-	uint8_t p[16] = { 0 };
+	uint8_t p[16] = { 0 }, masked[16];
 
 	if (l3->final || (family != AF_INET && family != AF_INET6) || plen > alen(family) * 8)
 		return -EINVAL;
 	memcpy(p, prefix, alen(family));
-	if (!gw_l3_prefix_match(family, p, p, plen))
+	memcpy(masked, p, sizeof(masked));
+	mask_prefix(masked, alen(family), plen);
+	/* Host bits set would silently overwrite the network's route in the LPM. */
+	if (memcmp(masked, p, sizeof(p)) != 0)
 		return -EINVAL;
 	if (port < 0)
 		port = onlink_port(l3, family, via);
@@ -158,19 +174,6 @@ static int
 cmp_local(const void *a, const void *b)
 {
 	return memcmp(((const struct gw_l3_local *)a)->ip, ((const struct gw_l3_local *)b)->ip, 16);
-}
-
-static void
-mask_prefix(uint8_t *ip, unsigned int bytes, uint8_t plen)
-{
-	for (unsigned int i = 0; i < bytes; i++) {
-		int bits = (int)plen - (int)i * 8;
-
-		if (bits <= 0)
-			ip[i] = 0;
-		else if (bits < 8)
-			ip[i] &= (uint8_t)(0xff << (8 - bits));
-	}
 }
 
 static int
@@ -256,8 +259,10 @@ gw_l3_finalize(struct gw_l3 *l3)
 	rc = add_connected(l3);
 	if (rc < 0)
 		return rc;
-	qsort(l3->local4, l3->n_local4, sizeof(*l3->local4), cmp_local);
-	qsort(l3->local6, l3->n_local6, sizeof(*l3->local6), cmp_local);
+	if (l3->n_local4 > 0)
+		qsort(l3->local4, l3->n_local4, sizeof(*l3->local4), cmp_local);
+	if (l3->n_local6 > 0)
+		qsort(l3->local6, l3->n_local6, sizeof(*l3->local6), cmp_local);
 	rc = build_fibs(l3);
 	if (rc < 0)
 		return rc;

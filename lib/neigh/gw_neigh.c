@@ -42,6 +42,8 @@ gw_neigh_create(const char *name, uint32_t capacity, int socket,
 		.key_len = sizeof(struct gw_neigh_key),
 		.hash_func = rte_jhash,
 		.socket_id = socket,
+		/* Without the extension table colliding keys fail before capacity. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	struct gw_neigh_table *t;
 

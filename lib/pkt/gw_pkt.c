@@ -134,17 +134,19 @@ parse_ipv6(const uint8_t *data, uint32_t len, struct gw_pkt *p)
 	if (plen > len - p->l3_off - sizeof(*ip6))
 		return GW_CNT_drop_ipv6_bad_len;
 	if (ip6->src_addr[0] == 0xff)
-		return GW_CNT_drop_ipv4_bad_src;
+		return GW_CNT_drop_ipv6_bad_src;
 	off = p->l3_off + sizeof(*ip6);
 	end = off + plen;
 	nh = ip6->proto;
-	for (n = 0; n < IPV6_MAX_EXT; n++) {
+	for (n = 0; n <= IPV6_MAX_EXT; n++) {
 		uint32_t hlen;
 
 		if (nh == 44) /* fragment header */
 			return GW_CNT_drop_ip_fragment;
 		if (nh != 0 && nh != 43 && nh != 60)
 			break;
+		if (n == IPV6_MAX_EXT)
+			return GW_CNT_drop_ipv6_ext_hdr;
 		if (end - off < 8)
 			return GW_CNT_drop_ipv6_bad_len;
 		hlen = ((uint32_t)data[off + 1] + 1) * 8;
@@ -153,8 +155,6 @@ parse_ipv6(const uint8_t *data, uint32_t len, struct gw_pkt *p)
 		nh = data[off];
 		off += hlen;
 	}
-	if (n == IPV6_MAX_EXT)
-		return GW_CNT_drop_ipv6_ext_hdr;
 	p->ip_version = 6;
 	p->l4_off = (uint16_t)off;
 	p->l3_len = (uint16_t)(off - p->l3_off);
