@@ -8,6 +8,8 @@
 #define IPV4_OFFMASK 0x1fff
 #define IPV6_MAX_EXT 8
 
+static const uint8_t ip6_loopback[16] = { [15] = 1 };
+
 uint32_t
 gw_cksum_partial(const void *buf, uint32_t len, uint32_t sum)
 {
@@ -106,7 +108,8 @@ parse_ipv4(const uint8_t *data, uint32_t len, uint32_t hw, struct gw_pkt *p)
 	if (frag & (IPV4_MF | IPV4_OFFMASK))
 		return GW_CNT_drop_ip_fragment;
 	src0 = ((const uint8_t *)&ip->src_addr)[0];
-	if (src0 >= 224 || src0 == 127 || ip->src_addr == 0xffffffff)
+	/* 0/8 is "this host" (RFC 1122 3.2.1.3): never a valid source on the wire. */
+	if (src0 >= 224 || src0 == 127 || src0 == 0)
 		return GW_CNT_drop_ipv4_bad_src;
 	p->ip_version = 4;
 	p->l3_len = (uint16_t)ihl;
@@ -133,7 +136,7 @@ parse_ipv6(const uint8_t *data, uint32_t len, struct gw_pkt *p)
 	/* Jumbograms (payload_len 0 with a hop-by-hop option) are not for us. */
 	if (plen > len - p->l3_off - sizeof(*ip6))
 		return GW_CNT_drop_ipv6_bad_len;
-	if (ip6->src_addr[0] == 0xff)
+	if (ip6->src_addr[0] == 0xff || memcmp(ip6->src_addr, ip6_loopback, 16) == 0)
 		return GW_CNT_drop_ipv6_bad_src;
 	off = p->l3_off + sizeof(*ip6);
 	end = off + plen;

@@ -90,9 +90,10 @@ ipv4_finish(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, struct rte_i
 
 /*
  * Send @m, whose Ethernet header is in place and whose IP header is final,
- * to @dst: route, then neighbour. Consumes @m.
+ * to @dst: route, then neighbour. Consumes @m. True when the packet went
+ * out or waits for its next hop; false when it was dropped (counted).
  */
-static void
+static bool
 send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -102,7 +103,7 @@ send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
 
 	if (gw_l3_route_lookup(w->dp->l3, family, dst, &port, k.ip) < 0) {
 		gw_worker_drop(w, m, GW_CNT_drop_no_route);
-		return;
+		return false;
 	}
 	k.port = port;
 	eth->src_addr = w->ports[port].mac;
@@ -112,13 +113,17 @@ send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
 		ipv4_finish(w, port, m, ip);
 	}
 	rc = gw_neigh_resolve(w->neigh, &k, w->now, m, &eth->dst_addr);
-	if (rc == GW_NEIGH_SEND)
+	if (rc == GW_NEIGH_SEND) {
 		gw_worker_tx(w, port, m);
-	else if (rc == GW_NEIGH_HELD)
+		return true;
+	}
+	if (rc == GW_NEIGH_HELD) {
 		GW_CNT_INC(&w->stats, neigh_held);
-	else
-		gw_worker_drop(w, m, rc == -ENOBUFS ? GW_CNT_drop_neigh_hold_full :
-			GW_CNT_drop_neigh_table_full);
+		return true;
+	}
+	gw_worker_drop(w, m, rc == -ENOBUFS ? GW_CNT_drop_neigh_hold_full :
+		GW_CNT_drop_neigh_table_full);
+	return false;
 }
 
 /* ---- ARP ---- */
@@ -173,6 +178,25 @@ arp_solicit(struct gw_worker *w, const struct gw_neigh_key *k)
 	gw_worker_tx(w, k->port, m);
 }
 
+/*
+ * A sender we may learn: a unicast address on one of this port's connected
+ * subnets that is not ours (RFC 1122 §3.2.1.3, and Linux's reverse-path
+ * view of ARP). Anything else would poison the table.
+ */
+static bool
+arp_sender_ok(struct gw_worker *w, uint16_t port, uint32_t sip)
+{
+	uint8_t nh[16];
+	uint16_t out;
+
+	if (gw_l3_local_lookup(w->dp->l3, AF_INET, &sip, NULL) != GW_L3_NOT_LOCAL)
+		return false;
+	if (gw_l3_route_lookup(w->dp->l3, AF_INET, &sip, &out, nh) < 0)
+		return false;
+	/* On-link through this port: the next hop is the sender itself. */
+	return out == port && memcmp(nh, &sip, 4) == 0;
+}
+
 static void
 handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p)
 {
@@ -191,6 +215,10 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 			!rte_is_unicast_ether_addr(&d->arp_sha) ||
 			rte_is_same_ether_addr(&d->arp_sha, &w->ports[port].mac)) {
 		gw_worker_drop(w, m, GW_CNT_drop_arp_malformed);
+		return;
+	}
+	if (sip != 0 && !arp_sender_ok(w, port, sip)) {
+		gw_worker_drop(w, m, GW_CNT_drop_arp_bad_sender);
 		return;
 	}
 	kind = gw_l3_local_lookup(w->dp->l3, AF_INET, &tip, &lport);
@@ -268,8 +296,8 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	ip->time_to_live = 64;
 	ip->fragment_offset = 0;
 	m->ol_flags = 0;
-	GW_CNT_INC(&w->stats, icmp_echo_tx);
-	send_ip(w, m, AF_INET, &ip->dst_addr);
+	if (send_ip(w, m, AF_INET, &ip->dst_addr))
+		GW_CNT_INC(&w->stats, icmp_echo_tx);
 }
 
 /* ---- IPv6: ND and echo ---- */
@@ -479,6 +507,11 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	case ICMP6_ECHO_REQUEST:
 		if (mcast || l4[1] != 0 || p->l4_len < 8)
 			break;
+		/* Only ND may come from the unspecified address. */
+		if (memcmp(ip6->src_addr, ip6_unspec, 16) == 0) {
+			gw_worker_drop(w, m, GW_CNT_drop_ipv6_bad_src);
+			return;
+		}
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l4_off - p->l4_len));
 		l4[0] = ICMP6_ECHO_REPLY;
 		memcpy(tmp, ip6->src_addr, 16);
@@ -490,8 +523,8 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 			rte_cpu_to_be_16(ICMP6_ECHO_REQUEST << 8),
 			rte_cpu_to_be_16(ICMP6_ECHO_REPLY << 8));
 		m->ol_flags = 0;
-		GW_CNT_INC(&w->stats, icmp6_echo_tx);
-		send_ip(w, m, AF_INET6, ip6->dst_addr);
+		if (send_ip(w, m, AF_INET6, ip6->dst_addr))
+			GW_CNT_INC(&w->stats, icmp6_echo_tx);
 		return;
 	default:
 		break;

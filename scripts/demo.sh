@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# demo.sh -- dpgw on a veth pair, answering a kernel client in a network
+# namespace: ping, ping -6, arping, a reply routed by a static route, then
+# dpgwctl's view (ports, stats, neighbours, routes, generation) and a clean
+# SIGTERM stop with the final counters. `make demo` runs it after building.
+#
+#   sudo scripts/demo.sh            (BUILD_DIR=... for another build dir)
+#
+# The configuration is examples/dpgw.conf with the interface, the admin
+# socket and the manifest directory replaced (or a built-in equivalent when
+# that file is missing). Everything it creates is removed at exit, on ^C too.
+
+DEMO_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=${REPO:-$DEMO_REPO}
+LAB_TAP=0 # no TAP summary: lab.sh reads this
+# shellcheck source=tests/lab/lab.sh
+. "$REPO/tests/lab/lab.sh"
+
+failures=0
+
+if [ -t 1 ]; then
+	heading() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+	heading() { printf '\n== %s\n' "$*"; }
+fi
+
+# step DESCRIPTION CMD...: run CMD with its output shown; count a failure.
+step()
+{
+	local desc=$1
+	shift
+	heading "$desc"
+	printf '$ %s\n' "$*"
+	if ! "$@"; then
+		printf '!! failed: %s\n' "$desc"
+		failures=$((failures + 1))
+	fi
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: needs root (network namespaces, veth pairs, AF_XDP): sudo $0" >&2
+	exit 1
+fi
+for tool in ip ping arping ethtool; do
+	command -v "$tool" >/dev/null || { echo "demo: $tool not found" >&2; exit 1; }
+done
+
+lab_init demo
+NS=${LAB_ID}-client
+GIF=${LAB_ID}g
+CIF=${LAB_ID}c
+
+# ---- the configuration ----
+
+# examples/dpgw.conf with iface, socket, profile and manifests as placeholders;
+# a built-in copy of its essentials when it is missing or not recognised.
+TEMPLATE=$LAB_TMP/demo.conf.in
+EXAMPLE=$REPO/examples/dpgw.conf
+mkdir -p "$LAB_TMP/manifests"
+if [ -f "$EXAMPLE" ] && grep -qE '^[[:space:]]*(iface|device)[[:space:]]*=' "$EXAMPLE" &&
+		grep -qE '^[[:space:]]*socket[[:space:]]*=' "$EXAMPLE"; then
+	sed -E \
+		-e 's#^([[:space:]]*)iface([[:space:]]*)=([[:space:]]*)"[^"]*"#\1iface\2=\3"@IFACE@"#' \
+		-e 's#^([[:space:]]*)profile([[:space:]]*)=([[:space:]]*)"af_(packet|xdp)"#\1profile\2=\3"@PROFILE@"#' \
+		-e 's#^([[:space:]]*)device([[:space:]]*)=([[:space:]]*)"[^"]*"#\1device\2=\3"@DEVICE@"#' \
+		-e 's#^([[:space:]]*)socket([[:space:]]*)=([[:space:]]*)"[^"]*"#\1socket\2=\3"@SOCKET@"#' \
+		-e 's#^([[:space:]]*)manifests([[:space:]]*)=([[:space:]]*)"[^"]*"#\1manifests\2=\3"@MANIFESTS@"#' \
+		"$EXAMPLE" >"$TEMPLATE"
+	CONF_FROM=$EXAMPLE
+else
+	cat >"$TEMPLATE" <<'EOF'
+ports = ( {
+	name = "uplink";
+	device = "@DEVICE@";
+	addresses = [ "10.77.1.1/24", "fd00:77:1::1/64" ];
+} );
+routes = ( { prefix = "0.0.0.0/0"; via = "10.77.1.254"; } );
+vips = [ "10.77.1.10", "10.77.1.11" ];
+workers = { lcores = "1"; idle_sleep_us = 50; };
+admin = { socket = "@SOCKET@"; };
+EOF
+	CONF_FROM="a built-in configuration ($EXAMPLE not found)"
+fi
+
+# ---- the lab ----
+
+heading "Lab: namespace $NS, veth $GIF (dpgw) <-> $CIF (client)"
+lab_netns "$NS"
+lab_veth "$NS" "$GIF" "$CIF" 10.77.1.2/24 fd00:77:1::2/64
+# The client also plays the default route's next hop, 10.77.1.254, and has an
+# address behind it, 10.99.0.1, that dpgw reaches only through that route.
+ip -n "$NS" addr add 10.77.1.254/24 dev "$CIF"
+ip -n "$NS" addr add 10.99.0.1/32 dev lo
+ip -n "$NS" -br addr show | sed 's/^/  /'
+
+heading "Start dpgw (configuration from $CONF_FROM)"
+if ! lab_start_dpgw "$TEMPLATE" IFACE="$GIF" MANIFESTS="$LAB_TMP/manifests"; then
+	echo "demo: dpgw did not start; its configuration:"
+	sed 's/^/  /' "$LAB_DPGW_CONF"
+	exit 1
+fi
+grep '^dpgw:' "$LAB_DPGW_LOG" | sed 's/^/  /'
+
+inns()
+{
+	ip netns exec "$NS" "$@"
+}
+
+step "ping the gateway's address 10.77.1.1" inns ping -n -c 3 -i 0.2 -W 1 10.77.1.1
+step "ping -6 the gateway's address fd00:77:1::1" inns ping -6 -n -c 3 -i 0.2 -W 1 fd00:77:1::1
+step "ping the VIP 10.77.1.10" inns ping -n -c 3 -i 0.2 -W 1 10.77.1.10
+step "arping the VIP 10.77.1.10 (dpgw answers with its port's MAC)" \
+	inns arping -c 2 -w 3 -I "$CIF" 10.77.1.10
+step "ping from 10.99.0.1: the reply takes the static route via 10.77.1.254" \
+	inns ping -n -c 3 -i 0.2 -W 2 -I 10.99.0.1 10.77.1.1
+
+for what in ports stats neigh routes generation; do
+	step "dpgwctl show $what" lab_ctl show "$what"
+done
+
+heading "Stop dpgw with SIGTERM"
+if lab_stop_dpgw 5; then
+	echo "dpgw exited with status $LAB_DPGW_RC after $LAB_DPGW_STOP_MS ms"
+	[ "$LAB_DPGW_RC" = 0 ] || failures=$((failures + 1))
+else
+	echo "!! dpgw did not stop within 5 s; killed"
+	failures=$((failures + 1))
+fi
+heading "Its final counters (end of its log)"
+sed -n '/final counters/,$p' "$LAB_DPGW_LOG" | sed 's/^/  /'
+
+heading "Clean up"
+lab_cleanup
+echo "namespace $NS, veth $GIF/$CIF and the temp dir removed"
+if [ "$failures" -gt 0 ]; then
+	echo "demo: $failures step(s) failed"
+	exit 1
+fi
+echo "demo: done"
