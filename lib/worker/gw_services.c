@@ -554,7 +554,7 @@ gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 	uint32_t hw = 0;
 	int rc;
 
-	GW_CNT_INC(&w->stats, rx_packets);
+	/* rx_packets is counted per burst by the caller. */
 	gw_stats_add(&w->stats, GW_CNT_rx_bytes, m->pkt_len);
 	/* Headers are parsed in place: make a chained frame flat (rare). */
 	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0) {
@@ -565,15 +565,19 @@ gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 		hw |= GW_PKT_HW_IP_CKSUM_GOOD;
 	else if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		hw |= GW_PKT_HW_IP_CKSUM_BAD;
+	/*
+	 * The MAC filter a NIC would apply comes first: frames for other hosts
+	 * (promiscuous ports, flooding) cost no parsing.
+	 */
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (likely(m->data_len >= sizeof(*eth)) && rte_is_unicast_ether_addr(&eth->dst_addr) &&
+			!rte_is_same_ether_addr(&eth->dst_addr, &w->ports[port].mac)) {
+		gw_worker_drop(w, m, GW_CNT_drop_l2_other_host);
+		return;
+	}
 	rc = gw_pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, hw, &p);
 	if (unlikely(rc != 0)) {
 		gw_worker_drop(w, m, (enum gw_cnt)rc);
-		return;
-	}
-	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	if (!p.l2_bcast && !p.l2_mcast &&
-			!rte_is_same_ether_addr(&eth->dst_addr, &w->ports[port].mac)) {
-		gw_worker_drop(w, m, GW_CNT_drop_l2_other_host);
 		return;
 	}
 	switch (p.ip_version) {

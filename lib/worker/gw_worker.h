@@ -74,6 +74,8 @@ struct gw_worker {
 	struct rte_mempool *pool;
 	struct gw_port_info ports[GW_MAX_PORTS];
 	struct gw_worker_txq txq[GW_MAX_PORTS];
+	uint16_t n_drops;               /* dropped mbufs waiting for one bulk free */
+	struct rte_mbuf *drops[GW_WORKER_BURST];
 
 	/* less often */
 	uint64_t iter;
