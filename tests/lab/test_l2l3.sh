@@ -144,8 +144,9 @@ rnd = random.Random(4242)
 # (class, expected counter(s), frames); frames are cycled to n per class.
 classes = [
     # The kernel zero-pads a frame shorter than 14 bytes to a full Ethernet
-    # header (ethertype 0) before it reaches the veth.
-    ("trunc_eth", "drop_truncated|drop_unknown_ethertype", [bytes(range(10))]),
+    # header (ethertype 0) before it reaches the veth. It is addressed to the
+    # gateway's MAC so that dpgw's MAC filter lets it through to the parser.
+    ("trunc_eth", "drop_truncated|drop_unknown_ethertype", [bytes(E())[:10]]),
     ("trunc_ipv4", "drop_truncated", [bytes(E()) + bytes(echo4)[:12]]),
     ("trunc_ipv6", "drop_truncated", [bytes(E(0x86dd)) + bytes(echo6)[:30]]),
     ("trunc_arp", "drop_arp_malformed",
