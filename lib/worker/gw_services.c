@@ -212,7 +212,7 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 			arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
 			arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
 			(op != ARP_OP_REQUEST && op != ARP_OP_REPLY) ||
-			!rte_is_unicast_ether_addr(&d->arp_sha) ||
+			!rte_is_valid_assigned_ether_addr(&d->arp_sha) ||
 			rte_is_same_ether_addr(&d->arp_sha, &w->ports[port].mac)) {
 		gw_worker_drop(w, m, GW_CNT_drop_arp_malformed);
 		return;
@@ -326,8 +326,12 @@ nd_find_lla(const uint8_t *opt, uint32_t len, uint8_t want, const struct rte_eth
 		/* RFC 4861 §4.6: a zero length option is invalid. */
 		if (olen == 0 || olen > len)
 			return -1;
-		if (opt[0] == want && olen >= 8)
+		if (opt[0] == want && olen >= 8) {
 			*lla = (const struct rte_ether_addr *)(opt + 2);
+			/* Never learn, or answer to, a zero or group address. */
+			if (!rte_is_valid_assigned_ether_addr(*lla))
+				return -1;
+		}
 		opt += olen;
 		len -= olen;
 	}
@@ -414,8 +418,18 @@ handle_ns(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct g
 		learn(w, port, AF_INET6, ip6->src_addr, slla, true);
 	/* The reply's TLLA option overwrites the SLLA option: keep the sender now. */
 	sender = slla != NULL ? *slla : eth->src_addr;
-	/* Reply in place: NA with our target link-layer address (RFC 4861 §7.2.4). */
-	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l4_off - sizeof(*ns)));
+	/*
+	 * Reply in place: NA with our target link-layer address (RFC 4861
+	 * §7.2.4), as plain IPv6: extension headers the NS carried are dropped
+	 * by moving the message up behind the fixed header.
+	 */
+	if (p->l4_off != p->l3_off + sizeof(*ip6)) {
+		struct nd_msg *to = (struct nd_msg *)(ip6 + 1);
+
+		memmove(to, ns, sizeof(*ns));
+		ns = to;
+	}
+	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l3_off - sizeof(*ip6) - sizeof(*ns)));
 	opt = (struct nd_opt_lla *)rte_pktmbuf_append(m, sizeof(*opt));
 	if (opt == NULL) {
 		gw_worker_drop(w, m, GW_CNT_drop_no_mbuf);
@@ -432,7 +446,6 @@ handle_ns(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct g
 	memcpy(ip6->src_addr, ns->target, 16);
 	ip6->hop_limits = 255;
 	ip6->payload_len = rte_cpu_to_be_16(sizeof(*ns) + sizeof(*opt));
-	/* Drop extension headers the NS may have carried: rebuild as plain IPv6. */
 	ip6->proto = GW_PKT_IPPROTO_ICMPV6;
 	ns->cksum = 0;
 	ns->cksum = gw_cksum_ipv6_l4(ip6, ns, sizeof(*ns) + sizeof(*opt), GW_PKT_IPPROTO_ICMPV6);
@@ -549,13 +562,11 @@ gw_worker_neigh_solicit(void *arg, const struct gw_neigh_key *k)
 void
 gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 {
-	const struct rte_ether_hdr *eth;
 	struct gw_pkt p;
 	uint32_t hw = 0;
 	int rc;
 
-	/* rx_packets is counted per burst by the caller. */
-	gw_stats_add(&w->stats, GW_CNT_rx_bytes, m->pkt_len);
+	/* rx_packets/rx_bytes and the MAC filter are done per burst by the caller. */
 	/* Headers are parsed in place: make a chained frame flat (rare). */
 	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0) {
 		gw_worker_drop(w, m, GW_CNT_drop_no_mbuf);
@@ -565,16 +576,6 @@ gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 		hw |= GW_PKT_HW_IP_CKSUM_GOOD;
 	else if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		hw |= GW_PKT_HW_IP_CKSUM_BAD;
-	/*
-	 * The MAC filter a NIC would apply comes first: frames for other hosts
-	 * (promiscuous ports, flooding) cost no parsing.
-	 */
-	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	if (likely(m->data_len >= sizeof(*eth)) && rte_is_unicast_ether_addr(&eth->dst_addr) &&
-			!rte_is_same_ether_addr(&eth->dst_addr, &w->ports[port].mac)) {
-		gw_worker_drop(w, m, GW_CNT_drop_l2_other_host);
-		return;
-	}
 	rc = gw_pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, hw, &p);
 	if (unlikely(rc != 0)) {
 		gw_worker_drop(w, m, (enum gw_cnt)rc);

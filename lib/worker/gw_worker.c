@@ -277,6 +277,43 @@ apply_generation(struct gw_worker *w)
 	gw_neigh_set_params(w->neigh, &w->dp->neigh);
 }
 
+/*
+ * One burst from one port. The MAC filter a NIC would apply runs inline:
+ * frames for other hosts (promiscuous ports, flooding) cost no call and
+ * no parsing, and their counter is bumped once per burst.
+ */
+static inline void
+rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct rte_ether_addr *mine = &w->ports[port].mac;
+	uint64_t bytes = 0;
+	uint16_t foreign = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		bytes += m->pkt_len;
+		if (likely(m->data_len >= sizeof(*eth)) &&
+				rte_is_unicast_ether_addr(&eth->dst_addr) &&
+				!rte_is_same_ether_addr(&eth->dst_addr, mine)) {
+			foreign++;
+			w->drops[w->n_drops++] = m;
+			if (unlikely(w->n_drops == GW_WORKER_BURST))
+				drops_flush(w);
+			continue;
+		}
+		gw_worker_rx_one(w, port, m);
+	}
+	gw_stats_add(&w->stats, GW_CNT_rx_packets, n);
+	gw_stats_add(&w->stats, GW_CNT_rx_bytes, bytes);
+	if (foreign != 0)
+		gw_stats_add(&w->stats, GW_CNT_drop_l2_other_host, foreign);
+	drops_flush(w);
+}
+
 unsigned int
 gw_worker_poll(struct gw_worker *w, uint64_t now)
 {
@@ -303,20 +340,16 @@ gw_worker_poll(struct gw_worker *w, uint64_t now)
 			rte_pktmbuf_free_bulk(pkts, n);
 			continue;
 		}
-		gw_stats_add(&w->stats, GW_CNT_rx_packets, n);
-		for (uint16_t i = 0; i < n; i++) {
-			if (i + 1 < n)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-			gw_worker_rx_one(w, p, pkts[i]);
-		}
-		drops_flush(w);
+		rx_burst(w, p, pkts, n);
 	}
 	w->iter++;
 	if (w->dp != NULL && (total == 0 || w->iter % GW_WORKER_RING_EVERY == 0)) {
 		serve_msgs(w);
 		gw_worker_run_requests(w);
 		if ((int64_t)(now - w->next_age) >= 0) {
-			gw_neigh_age(w->neigh, now);
+			/* An empty table has nothing to age: skip the walk. */
+			if (gw_neigh_count(w->neigh) != 0)
+				gw_neigh_age(w->neigh, now);
 			w->next_age = now + rte_get_tsc_hz() / (1000000 / GW_WORKER_AGE_US);
 		}
 	} else if (w->dp == NULL && total == 0) {
@@ -329,19 +362,13 @@ gw_worker_poll(struct gw_worker *w, uint64_t now)
 	return total;
 }
 
-int
-gw_worker_main(void *arg)
+/*
+ * The poll loop, apart from gw_worker_main(): that one logs, and GCC places
+ * a function calling the cold rte_log() in .text.unlikely, loop included.
+ */
+static void __attribute__((hot, noinline))
+worker_loop(struct gw_worker *w)
 {
-	struct gw_worker *w = arg;
-	int rc;
-
-	rc = gw_gen_reader_register(w->gen, w->id);
-	if (rc < 0) {
-		GW_LOG(ERR, "worker %u: cannot register as RCU reader: %s", w->id, strerror(-rc));
-		return rc;
-	}
-	GW_LOG(INFO, "worker %u running on lcore %u, %u port(s), queue %u", w->id,
-		rte_lcore_id(), w->n_ports, w->queue);
 	while (!__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
 		unsigned int n = gw_worker_poll(w, rte_rdtsc());
 		const struct gw_gen *g;
@@ -358,6 +385,22 @@ gw_worker_main(void *arg)
 		else
 			rte_pause();
 	}
+}
+
+int
+gw_worker_main(void *arg)
+{
+	struct gw_worker *w = arg;
+	int rc;
+
+	rc = gw_gen_reader_register(w->gen, w->id);
+	if (rc < 0) {
+		GW_LOG(ERR, "worker %u: cannot register as RCU reader: %s", w->id, strerror(-rc));
+		return rc;
+	}
+	GW_LOG(INFO, "worker %u running on lcore %u, %u port(s), queue %u", w->id,
+		rte_lcore_id(), w->n_ports, w->queue);
+	worker_loop(w);
 	gw_gen_reader_unregister(w->gen, w->id);
 	return 0;
 }
