@@ -12,6 +12,8 @@ PKGS=(
 	clang libclang-rt-14-dev
 	# lab peers and tools
 	iproute2 ethtool iputils-ping iputils-arping python3 python3-scapy tcpdump procps psmisc
+	# benchmarks
+	jq
 )
 
 missing=()
