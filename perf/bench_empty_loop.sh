@@ -19,6 +19,8 @@
 #     -n, --no-record     print only, append nothing
 #     -p, --profile S     after the dpgw window, `perf record -g` the worker for S seconds
 #                         and print the top of the report (perf.data under the temp dir)
+#     -H, --huge N        use N 2 MiB hugepages for both programs instead of --no-huge
+#                         (mounts hugetlbfs on /dev/hugepages if needed; root)
 #     -k, --keep          keep the temp dir (logs, configs, perf.data)
 #     -h, --help
 #   Environment: TESTPMD (default dpdk-testpmd), MEM_MB (default 1024),
@@ -36,6 +38,7 @@ OUT="$ROOT/perf/results/empty_loop.jsonl"
 RECORD=1
 PROFILE=0
 KEEP=0
+HUGE=0
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 MEM_MB=${MEM_MB:-1024}
 LCORE_MAIN=${LCORE_MAIN:-0}
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
 	-o|--out) OUT=$2; shift 2 ;;
 	-n|--no-record) RECORD=0; shift ;;
 	-p|--profile) PROFILE=$2; shift 2 ;;
+	-H|--huge) HUGE=$2; shift 2 ;;
 	-k|--keep) KEEP=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -101,7 +105,22 @@ trap 'exit 130' INT TERM
 DEV0="net_null0,size=$SIZE,copy=$COPY"
 DEV1="net_null1,size=$SIZE,copy=$COPY"
 # The same EAL memory and lcore flags for both programs.
-EAL_COMMON=(-l "$LCORE_MAIN,$LCORE_WORKER" --no-huge -m "$MEM_MB" --no-shconf --no-pci)
+if [ "$HUGE" -gt 0 ]; then
+	# 4 KiB pages cost dpgw a TLB miss per frame it reads (testpmd rxonly
+	# reads none); hugepages are how the appliance runs, so offer both.
+	[ "$(cat /proc/sys/vm/nr_hugepages)" -ge "$HUGE" ] ||
+		echo "$HUGE" >/proc/sys/vm/nr_hugepages || die "cannot reserve $HUGE hugepages"
+	mkdir -p /dev/hugepages
+	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages ||
+		die "cannot mount hugetlbfs on /dev/hugepages"
+	MEM_MB=$((HUGE * 2 - 64))
+	EAL_MEM=(-m "$MEM_MB" --huge-dir /dev/hugepages)
+	EAL_MEM_TXT="-m $MEM_MB --huge-dir /dev/hugepages"
+else
+	EAL_MEM=(--no-huge -m "$MEM_MB")
+	EAL_MEM_TXT="--no-huge -m $MEM_MB"
+fi
+EAL_COMMON=(-l "$LCORE_MAIN,$LCORE_WORKER" "${EAL_MEM[@]}" --no-shconf --no-pci)
 
 now_ns() { date +%s%N; }
 
@@ -262,12 +281,13 @@ for ((run = 1; run <= RUNS; run++)); do
 			--argjson ratio "$RATIO" --argjson pass "$PASS" \
 			--arg loadavg "$LOADAVG" \
 			--arg lm "$LCORE_MAIN" --arg lw "$LCORE_WORKER" --argjson mem "$MEM_MB" \
+			--arg ealmem "$EAL_MEM_TXT" \
 			'{bench: "empty_loop", date: $date, git_rev: $rev, git_dirty: $dirty,
 			  machine: {nproc: $nproc, cpu: $cpu, kernel: $kernel, loadavg_before: $loadavg},
 			  dpdk: $dpdk, dpgw_buildtype: $buildtype,
 			  setup: {devices: [$dev0, $dev1], main_lcore: ($lm | tonumber),
 			          worker_lcore: ($lw | tonumber), workers: 1,
-			          eal: "--no-huge -m \($mem) --no-shconf --no-pci",
+			          eal: "\($ealmem) --no-shconf --no-pci",
 			          duration_s: $duration, run: $run, of: $runs},
 			  testpmd: {mode: "rxonly", mpps_per_worker: ($tp_pps / 1e6),
 			            rx_packets: $tp_delta, window_s: $tp_wall},
