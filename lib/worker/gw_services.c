@@ -179,21 +179,32 @@ arp_solicit(struct gw_worker *w, const struct gw_neigh_key *k)
 }
 
 /*
- * A sender we may learn: a unicast address on one of this port's connected
- * subnets that is not ours (RFC 1122 §3.2.1.3, and Linux's reverse-path
- * view of ARP). Anything else would poison the table.
+ * ARP senders (RFC 1122 §3.2.1.3): a multicast, broadcast, loopback or
+ * "this network" address, or one of our own, is never believed.
  */
 static bool
-arp_sender_ok(struct gw_worker *w, uint16_t port, uint32_t sip)
+arp_sender_valid(struct gw_worker *w, uint32_t sip)
+{
+	const uint8_t *b = (const uint8_t *)&sip;
+
+	if (b[0] == 0 || b[0] == 127 || b[0] >= 224)
+		return false;
+	return gw_l3_local_lookup(w->dp->l3, AF_INET, &sip, NULL) == GW_L3_NOT_LOCAL;
+}
+
+/*
+ * A sender we learn: on one of this port's connected subnets. Others (a host
+ * asking from an address behind a router, as Linux does with the packet's
+ * source address) get their answer, but reach us through the route table.
+ */
+static bool
+arp_sender_onlink(struct gw_worker *w, uint16_t port, uint32_t sip)
 {
 	uint8_t nh[16];
 	uint16_t out;
 
-	if (gw_l3_local_lookup(w->dp->l3, AF_INET, &sip, NULL) != GW_L3_NOT_LOCAL)
-		return false;
 	if (gw_l3_route_lookup(w->dp->l3, AF_INET, &sip, &out, nh) < 0)
 		return false;
-	/* On-link through this port: the next hop is the sender itself. */
 	return out == port && memcmp(nh, &sip, 4) == 0;
 }
 
@@ -217,7 +228,7 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 		gw_worker_drop(w, m, GW_CNT_drop_arp_malformed);
 		return;
 	}
-	if (sip != 0 && !arp_sender_ok(w, port, sip)) {
+	if (sip != 0 && !arp_sender_valid(w, sip)) {
 		gw_worker_drop(w, m, GW_CNT_drop_arp_bad_sender);
 		return;
 	}
@@ -227,7 +238,7 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 		kind = GW_L3_NOT_LOCAL;
 	if (op == ARP_OP_REPLY || sip == tip) {
 		/* Replies and gratuitous ARP refresh what we already asked for. */
-		if (sip != 0)
+		if (sip != 0 && arp_sender_onlink(w, port, sip))
 			learn(w, port, AF_INET, &sip, &d->arp_sha, false);
 		if (op == ARP_OP_REPLY) {
 			GW_CNT_INC(&w->stats, arp_reply_rx);
@@ -244,7 +255,7 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 	}
 	GW_CNT_INC(&w->stats, arp_request_rx);
 	/* A request to us tells us the sender (RFC 826); probes (sip 0) do not. */
-	if (sip != 0)
+	if (sip != 0 && arp_sender_onlink(w, port, sip))
 		learn(w, port, AF_INET, &sip, &d->arp_sha, true);
 	arp->arp_opcode = rte_cpu_to_be_16(ARP_OP_REPLY);
 	d->arp_tha = d->arp_sha;

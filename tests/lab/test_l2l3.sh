@@ -99,6 +99,9 @@ lab_expect "show routes: 0.0.0.0/0 via 10.77.1.254" "$ROUTE" == 10.77.1.254
 ip -n "$NS" addr add 10.77.1.254/24 dev "$CIF"
 ip -n "$NS" addr add 10.99.0.1/32 dev lo
 r=$(lab_counter arp_request_tx)
+# Forget the gateway's MAC: the kernel then ARPs with the packet's source,
+# 10.99.0.1, a sender behind a router that dpgw must answer without learning.
+ip -n "$NS" neigh flush dev "$CIF"
 lab_ok "ping -I 10.99.0.1 10.77.1.1 (reply routed via 10.77.1.254)" \
 	inns ping -n -c 3 -i 0.2 -W 2 -I 10.99.0.1 10.77.1.1
 lab_expect "arp_request_tx grew (dpgw resolved 10.77.1.254)" "$(lab_counter arp_request_tx)" -gt "$r"
