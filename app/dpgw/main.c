@@ -183,6 +183,8 @@ start_workers(struct gw_app *app, char *err, size_t errlen)
 		}
 	}
 	gw_worker_link(app->workers, app->n_workers);
+	/* Set first: if a later launch fails, stop_workers() stops those running. */
+	app->workers_running = true;
 	for (unsigned int i = 0; i < app->n_workers; i++) {
 		int rc = rte_eal_remote_launch(gw_worker_main, app->workers[i],
 			app->worker_lcores[i]);
@@ -193,7 +195,6 @@ start_workers(struct gw_app *app, char *err, size_t errlen)
 			return rc;
 		}
 	}
-	app->workers_running = true;
 	return 0;
 }
 
@@ -203,7 +204,8 @@ stop_workers(struct gw_app *app)
 	if (!app->workers_running)
 		return;
 	for (unsigned int i = 0; i < app->n_workers; i++)
-		gw_worker_stop(app->workers[i]);
+		if (app->workers[i] != NULL)
+			gw_worker_stop(app->workers[i]);
 	rte_eal_mp_wait_lcore();
 	app->workers_running = false;
 }
@@ -248,7 +250,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[1024], lcore_buf[512];
+	char err[1024] = "", lcore_buf[512];
 	char *eal[MAX_EAL_ARGS];
 	const char *path = NULL;
 	struct gw_admin *admin = NULL;

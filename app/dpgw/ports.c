@@ -8,15 +8,19 @@
 #include "app.h"
 
 /*
- * A symmetric Toeplitz key (the 0x6d5a pattern): both directions of a flow
- * hash to the same queue, so a worker sees both halves of what it owns.
+ * A symmetric Toeplitz key: the 0x6d5a pattern repeated to the length the
+ * device wants (40 bytes for most, 52 for i40e/iavf/ice). With it both
+ * directions of a flow hash to the same queue, so a worker sees both halves
+ * of what it owns (design.md §1).
  */
-static uint8_t sym_rss_key[40] = {
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-};
+#define GW_RSS_KEY_MAX 128
+
+static void
+sym_rss_key(uint8_t *key, uint8_t len)
+{
+	for (uint8_t i = 0; i < len; i++)
+		key[i] = (i & 1) ? 0x5a : 0x6d;
+}
 
 /* "net_af_xdp0,iface=x" -> "net_af_xdp0"; a PCI address stays as it is. */
 static void
@@ -37,6 +41,7 @@ port_setup(struct gw_app *app, unsigned int idx, char *err, size_t errlen)
 	struct gw_app_port *ap = &app->ports[idx];
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
+	uint8_t rss_key[GW_RSS_KEY_MAX];
 	uint16_t nq = (uint16_t)app->n_workers, rxd, txd;
 	int rc, socket;
 
@@ -67,9 +72,14 @@ port_setup(struct gw_app *app, unsigned int idx, char *err, size_t errlen)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
 			RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
-		if (info.hash_key_size == sizeof(sym_rss_key)) {
-			conf.rx_adv_conf.rss_conf.rss_key = sym_rss_key;
-			conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(sym_rss_key);
+		if (info.hash_key_size > 0 && info.hash_key_size <= GW_RSS_KEY_MAX) {
+			sym_rss_key(rss_key, info.hash_key_size);
+			conf.rx_adv_conf.rss_conf.rss_key = rss_key;
+			conf.rx_adv_conf.rss_conf.rss_key_len = info.hash_key_size;
+		} else {
+			GW_LOG(WARNING, "port %s: RSS key of %u bytes: cannot make it symmetric; "
+				"replies may land on another worker (handed over, counted)",
+				cp->name, info.hash_key_size);
 		}
 		ap->rss = true;
 	}
@@ -79,7 +89,11 @@ port_setup(struct gw_app *app, unsigned int idx, char *err, size_t errlen)
 		conf.txmode.offloads |= info.tx_offload_capa & (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM);
 	}
-	conf.txmode.offloads |= info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	/*
+	 * No RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: replies are built in received
+	 * mbufs, which may carry external buffers (mlx5 MPRQ), and the TCP
+	 * stack will send clones; fast free assumes direct mbufs with refcnt 1.
+	 */
 	rc = rte_eth_dev_configure(ap->port_id, nq, nq, &conf);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %s: configure failed: %s", cp->name, strerror(-rc));
@@ -97,8 +111,11 @@ port_setup(struct gw_app *app, unsigned int idx, char *err, size_t errlen)
 	rxd = cp->rx_desc ? cp->rx_desc : 1024;
 	txd = cp->tx_desc ? cp->tx_desc : 1024;
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(ap->port_id, &rxd, &txd);
-	if (rc != 0)
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: %u/%u descriptors refused: %s", cp->name, rxd, txd,
+			strerror(-rc));
 		return rc;
+	}
 	socket = rte_eth_dev_socket_id(ap->port_id);
 	if (socket < 0)
 		socket = 0;

@@ -27,6 +27,7 @@ struct gw_neigh_table {
 	struct gw_neigh_entry *e;       /* indexed by rte_hash key position */
 	uint32_t capacity;
 	uint32_t count;
+	uint32_t evict_iter;            /* rte_hash_iterate cursor of evict_one() */
 	struct gw_neigh_params p;
 	struct gw_neigh_ops ops;
 	void *arg;
@@ -109,13 +110,48 @@ entry_find(struct gw_neigh_table *t, const struct gw_neigh_key *k)
 	return pos < 0 ? NULL : &t->e[pos];
 }
 
+static void entry_del(struct gw_neigh_table *t, struct gw_neigh_entry *e, bool count_drops);
+
+/*
+ * Full table: evict the least recently used STALE entry among the next
+ * GW_NEIGH_EVICT_SAMPLE entries (a rotating cursor keeps this O(sample)),
+ * so a flood of requests cannot lock real neighbours out for good.
+ */
+#define GW_NEIGH_EVICT_SAMPLE 64
+
+static bool
+evict_one(struct gw_neigh_table *t)
+{
+	struct gw_neigh_entry *victim = NULL;
+	const void *key;
+	void *data;
+	int32_t pos;
+
+	for (int i = 0; i < GW_NEIGH_EVICT_SAMPLE; i++) {
+		pos = rte_hash_iterate(t->h, &key, &data, &t->evict_iter);
+		if (pos < 0) {
+			t->evict_iter = 0;
+			pos = rte_hash_iterate(t->h, &key, &data, &t->evict_iter);
+			if (pos < 0)
+				break;
+		}
+		if (t->e[pos].state == GW_NEIGH_STALE &&
+				(victim == NULL || t->e[pos].used < victim->used))
+			victim = &t->e[pos];
+	}
+	if (victim == NULL)
+		return false;
+	entry_del(t, victim, false);
+	return true;
+}
+
 static struct gw_neigh_entry *
 entry_add(struct gw_neigh_table *t, const struct gw_neigh_key *k, uint64_t now)
 {
 	struct gw_neigh_entry *e;
 	int32_t pos;
 
-	if (t->count >= t->capacity)
+	if (t->count >= t->capacity && !evict_one(t))
 		return NULL;
 	pos = rte_hash_add_key(t->h, k);
 	if (pos < 0)
@@ -179,29 +215,58 @@ gw_neigh_resolve(struct gw_neigh_table *t, const struct gw_neigh_key *k, uint64_
 
 int
 gw_neigh_update(struct gw_neigh_table *t, const struct gw_neigh_key *k,
-	const struct rte_ether_addr *mac, uint64_t now, bool create, struct rte_mbuf **released)
+	const struct rte_ether_addr *mac, uint64_t now, unsigned int flags,
+	struct rte_mbuf **released)
 {
 	struct gw_neigh_entry *e = entry_find(t, k);
-	int n;
+	bool solicited = flags & GW_NEIGH_F_SOLICITED;
+	int n = 0;
 
 	if (e == NULL) {
-		if (!create)
+		if (!(flags & GW_NEIGH_F_CREATE))
 			return 0;
 		e = entry_add(t, k, now);
 		if (e == NULL)
 			return -ENOSPC;
+		/* Unconfirmed (RFC 4861 §7.2.3): usable, asked again only later. */
+		e->mac = *mac;
+		e->state = GW_NEIGH_STALE;
+		e->next_probe = now + t->p.reachable;
+		return 0;
 	}
-	e->mac = *mac;
-	e->state = GW_NEIGH_REACHABLE;
-	e->confirmed = now;
-	e->probes = 0;
-	e->next_probe = now;
-	n = e->n_held;
-	if (n > 0) {
-		memcpy(released, e->held, sizeof(*released) * (size_t)n);
-		e->n_held = 0;
+	if (e->state == GW_NEIGH_INCOMPLETE) {
+		e->mac = *mac;
+		e->state = solicited ? GW_NEIGH_REACHABLE : GW_NEIGH_STALE;
+		e->confirmed = now;
+		e->probes = 0;
+		e->next_probe = solicited ? now : now + t->p.reachable;
+		n = e->n_held;
+		if (n > 0) {
+			memcpy(released, e->held, sizeof(*released) * (size_t)n);
+			e->n_held = 0;
+		}
+		return n;
 	}
-	return n;
+	if (!rte_is_same_ether_addr(&e->mac, mac)) {
+		if (!(flags & GW_NEIGH_F_OVERRIDE)) {
+			if (e->state == GW_NEIGH_REACHABLE)
+				e->state = GW_NEIGH_STALE;
+			return 0;
+		}
+		e->mac = *mac;
+		e->state = solicited ? GW_NEIGH_REACHABLE : GW_NEIGH_STALE;
+		e->probes = 0;
+		e->confirmed = now;
+		e->next_probe = solicited ? now : now + t->p.reachable;
+		return 0;
+	}
+	if (solicited) {
+		e->state = GW_NEIGH_REACHABLE;
+		e->confirmed = now;
+		e->probes = 0;
+		e->next_probe = now;
+	}
+	return 0;
 }
 
 void

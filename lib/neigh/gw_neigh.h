@@ -94,14 +94,27 @@ void gw_neigh_set_params(struct gw_neigh_table *t, const struct gw_neigh_params 
 int gw_neigh_resolve(struct gw_neigh_table *t, const struct gw_neigh_key *k, uint64_t now,
 	struct rte_mbuf *m, struct rte_ether_addr *mac);
 
+/* What a received message says about a neighbour (RFC 4861 §7.2.5). */
+#define GW_NEIGH_F_CREATE    (1u << 0)  /* a request to us: create a missing entry (STALE) */
+#define GW_NEIGH_F_SOLICITED (1u << 1)  /* an answer to our solicitation: REACHABLE */
+#define GW_NEIGH_F_OVERRIDE  (1u << 2)  /* may replace a different known MAC */
+
 /*
- * Learn @mac for @k. @create: create the entry when missing. Packets that
- * were held for it are moved to @released (room for GW_NEIGH_HOLD) for the
- * caller to send with @mac; returns their number, or -ENOSPC when the
- * table is full, 0 when nothing was created or changed.
+ * Learn @mac for @k, with GW_NEIGH_F_* @flags:
+ *  - missing entry: created as STALE with @mac only with F_CREATE;
+ *  - INCOMPLETE: gets @mac, REACHABLE if F_SOLICITED else STALE, and its
+ *    held packets are moved to @released (room for GW_NEIGH_HOLD) for the
+ *    caller to send;
+ *  - known, same MAC: F_SOLICITED confirms (REACHABLE), otherwise nothing;
+ *  - known, other MAC: replaced (REACHABLE if F_SOLICITED, else STALE) only
+ *    with F_OVERRIDE; without it a REACHABLE entry turns STALE.
+ * A STALE entry created from a request is first re-solicited after the
+ * reachable time, not on first use. When the table is full, the least
+ * recently used STALE entry among a sample is evicted.
+ * Returns the number of released packets, 0, or -ENOSPC (table full).
  */
 int gw_neigh_update(struct gw_neigh_table *t, const struct gw_neigh_key *k,
-	const struct rte_ether_addr *mac, uint64_t now, bool create,
+	const struct rte_ether_addr *mac, uint64_t now, unsigned int flags,
 	struct rte_mbuf **released);
 
 /* Timers: re-solicit, give up on and collect entries. Call every few ms. */

@@ -17,7 +17,7 @@
 #include "gw_l3.h"
 
 void gw_worker_neigh_share(struct gw_worker *w, const struct gw_neigh_key *k,
-	const struct rte_ether_addr *mac, bool create);
+	const struct rte_ether_addr *mac, unsigned int flags);
 void gw_worker_release_held(struct gw_worker *w, uint16_t port, const struct rte_ether_addr *mac,
 	struct rte_mbuf **held, int n);
 
@@ -55,23 +55,40 @@ struct nd_opt_lla {
 static const uint8_t ip6_unspec[16];
 static const uint8_t ip6_all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 
+/*
+ * Learn from a received message (GW_NEIGH_F_* @flags). Answers are shared
+ * with the other workers, one of which may be the one that asked; what a
+ * request taught us stays here (the others ask themselves if they need it).
+ */
 static void
 learn(struct gw_worker *w, uint16_t port, int family, const void *ip,
-	const struct rte_ether_addr *mac, bool create)
+	const struct rte_ether_addr *mac, unsigned int flags)
 {
 	struct gw_neigh_key k = { .port = port, .family = (uint8_t)family };
 	struct rte_mbuf *held[GW_NEIGH_HOLD];
 	int n;
 
 	memcpy(k.ip, ip, family == AF_INET ? 4 : 16);
-	n = gw_neigh_update(w->neigh, &k, mac, w->now, create, held);
+	n = gw_neigh_update(w->neigh, &k, mac, w->now, flags, held);
 	if (n < 0) {
 		GW_CNT_INC(&w->stats, drop_neigh_table_full);
 		return;
 	}
 	if (n > 0)
 		gw_worker_release_held(w, port, mac, held, n);
-	gw_worker_neigh_share(w, &k, mac, create);
+	if (!(flags & GW_NEIGH_F_CREATE))
+		gw_worker_neigh_share(w, &k, mac, flags);
+}
+
+/*
+ * A received mbuf sent back keeps only the flags saying what its buffer is
+ * (external or indirect): clearing those would return an attached buffer
+ * to the pool as if it were the mbuf's own.
+ */
+static inline void
+reuse_rx_mbuf(struct rte_mbuf *m)
+{
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
 }
 
 /* Fill IPv4 header checksum, by the NIC when it offers it. */
@@ -89,32 +106,22 @@ ipv4_finish(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, struct rte_i
 }
 
 /*
- * Send @m, whose Ethernet header is in place and whose IP header is final,
- * to @dst: route, then neighbour. Consumes @m. True when the packet went
- * out or waits for its next hop; false when it was dropped (counted).
+ * Send @m (Ethernet header in place, IP header final) out @port toward the
+ * neighbour in @k: neighbour resolution, MAC addresses, IPv4 checksum.
+ * Consumes @m. True when it went out or waits for its next hop.
  */
 static bool
-send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
+send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh_key *k)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct gw_neigh_key k = { .family = (uint8_t)family };
-	uint16_t port;
 	int rc;
 
-	if (gw_l3_route_lookup(w->dp->l3, family, dst, &port, k.ip) < 0) {
-		gw_worker_drop(w, m, GW_CNT_drop_no_route);
-		return false;
-	}
-	k.port = port;
-	eth->src_addr = w->ports[port].mac;
-	if (family == AF_INET) {
-		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-
-		ipv4_finish(w, port, m, ip);
-	}
-	rc = gw_neigh_resolve(w->neigh, &k, w->now, m, &eth->dst_addr);
+	eth->src_addr = w->ports[k->port].mac;
+	if (k->family == AF_INET)
+		ipv4_finish(w, k->port, m, (struct rte_ipv4_hdr *)(eth + 1));
+	rc = gw_neigh_resolve(w->neigh, k, w->now, m, &eth->dst_addr);
 	if (rc == GW_NEIGH_SEND) {
-		gw_worker_tx(w, port, m);
+		gw_worker_tx(w, k->port, m);
 		return true;
 	}
 	if (rc == GW_NEIGH_HELD) {
@@ -124,6 +131,23 @@ send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
 	gw_worker_drop(w, m, rc == -ENOBUFS ? GW_CNT_drop_neigh_hold_full :
 		GW_CNT_drop_neigh_table_full);
 	return false;
+}
+
+/*
+ * Send @m to @dst through the route table: the one output path for what
+ * the gateway originates. True when it went out or waits for its next hop;
+ * false when it was dropped (counted).
+ */
+static bool
+send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
+{
+	struct gw_neigh_key k = { .family = (uint8_t)family };
+
+	if (gw_l3_route_lookup(w->dp->l3, family, dst, &k.port, k.ip) < 0) {
+		gw_worker_drop(w, m, GW_CNT_drop_no_route);
+		return false;
+	}
+	return send_via(w, m, &k);
 }
 
 /* ---- ARP ---- */
@@ -239,7 +263,8 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 	if (op == ARP_OP_REPLY || sip == tip) {
 		/* Replies and gratuitous ARP refresh what we already asked for. */
 		if (sip != 0 && arp_sender_onlink(w, port, sip))
-			learn(w, port, AF_INET, &sip, &d->arp_sha, false);
+			learn(w, port, AF_INET, &sip, &d->arp_sha, GW_NEIGH_F_OVERRIDE |
+				(op == ARP_OP_REPLY ? GW_NEIGH_F_SOLICITED : 0));
 		if (op == ARP_OP_REPLY) {
 			GW_CNT_INC(&w->stats, arp_reply_rx);
 			rte_pktmbuf_free(m);
@@ -256,7 +281,8 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 	GW_CNT_INC(&w->stats, arp_request_rx);
 	/* A request to us tells us the sender (RFC 826); probes (sip 0) do not. */
 	if (sip != 0 && arp_sender_onlink(w, port, sip))
-		learn(w, port, AF_INET, &sip, &d->arp_sha, true);
+		learn(w, port, AF_INET, &sip, &d->arp_sha,
+			GW_NEIGH_F_CREATE | GW_NEIGH_F_OVERRIDE);
 	arp->arp_opcode = rte_cpu_to_be_16(ARP_OP_REPLY);
 	d->arp_tha = d->arp_sha;
 	d->arp_tip = sip;
@@ -306,7 +332,7 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	ip->dst_addr = tmp;
 	ip->time_to_live = 64;
 	ip->fragment_offset = 0;
-	m->ol_flags = 0;
+	reuse_rx_mbuf(m);
 	if (send_ip(w, m, AF_INET, &ip->dst_addr))
 		GW_CNT_INC(&w->stats, icmp_echo_tx);
 }
@@ -399,6 +425,31 @@ nd_solicit(struct gw_worker *w, const struct gw_neigh_key *k)
 	gw_worker_tx(w, k->port, m);
 }
 
+static bool
+is_link_local6(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/*
+ * An NS source we answer and learn: not ours, and on this link (link-local,
+ * or on one of this port's connected subnets).
+ */
+static bool
+nd_sender_ok(struct gw_worker *w, uint16_t port, const uint8_t *src)
+{
+	uint8_t nh[16];
+	uint16_t out;
+
+	if (gw_l3_local_lookup(w->dp->l3, AF_INET6, src, NULL) != GW_L3_NOT_LOCAL)
+		return false;
+	if (is_link_local6(src))
+		return true;
+	if (gw_l3_route_lookup(w->dp->l3, AF_INET6, src, &out, nh) < 0)
+		return false;
+	return out == port && memcmp(nh, src, 16) == 0;
+}
+
 static void
 handle_ns(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p,
 	struct rte_ipv6_hdr *ip6, struct nd_msg *ns)
@@ -424,9 +475,19 @@ handle_ns(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct g
 		gw_worker_drop(w, m, GW_CNT_drop_nd_not_for_us);
 		return;
 	}
+	if (!dad && !nd_sender_ok(w, port, ip6->src_addr)) {
+		gw_worker_drop(w, m, GW_CNT_drop_nd_bad_sender);
+		return;
+	}
+	/* Without an SLLA option the answer goes to the frame's source. */
+	if (!dad && slla == NULL && !rte_is_valid_assigned_ether_addr(&eth->src_addr)) {
+		gw_worker_drop(w, m, GW_CNT_drop_nd_malformed);
+		return;
+	}
 	GW_CNT_INC(&w->stats, nd_ns_rx);
 	if (slla != NULL)
-		learn(w, port, AF_INET6, ip6->src_addr, slla, true);
+		learn(w, port, AF_INET6, ip6->src_addr, slla,
+			GW_NEIGH_F_CREATE | GW_NEIGH_F_OVERRIDE);
 	/* The reply's TLLA option overwrites the SLLA option: keep the sender now. */
 	sender = slla != NULL ? *slla : eth->src_addr;
 	/*
@@ -468,7 +529,7 @@ handle_ns(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct g
 		eth->dst_addr = sender;
 	}
 	eth->src_addr = w->ports[port].mac;
-	m->ol_flags = 0;
+	reuse_rx_mbuf(m);
 	GW_CNT_INC(&w->stats, nd_na_tx);
 	gw_worker_tx(w, port, m);
 }
@@ -478,7 +539,6 @@ handle_na(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct g
 	struct rte_ipv6_hdr *ip6, struct nd_msg *na)
 {
 	const struct rte_ether_addr *tlla;
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
 	if (nd_find_lla((const uint8_t *)(na + 1), p->l4_len - sizeof(*na), ND_OPT_TLLA,
 			&tlla) < 0 || na->target[0] == 0xff ||
@@ -486,11 +546,15 @@ handle_na(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct g
 		gw_worker_drop(w, m, GW_CNT_drop_nd_malformed);
 		return;
 	}
-	if (tlla == NULL)
-		tlla = &eth->src_addr;
 	GW_CNT_INC(&w->stats, nd_na_rx);
-	/* Only entries we asked for are updated: an NA creates nothing (§7.2.5). */
-	learn(w, port, AF_INET6, na->target, tlla, false);
+	/*
+	 * An NA creates nothing (§7.2.5); one without a TLLA option cannot
+	 * give a link-layer address, so it teaches us nothing on Ethernet.
+	 */
+	if (tlla != NULL)
+		learn(w, port, AF_INET6, na->target, tlla,
+			((na->flags & NA_FLAG_SOLICITED) ? GW_NEIGH_F_SOLICITED : 0) |
+			((na->flags & NA_FLAG_OVERRIDE) ? GW_NEIGH_F_OVERRIDE : 0));
 	rte_pktmbuf_free(m);
 }
 
@@ -546,7 +610,16 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 		*(uint16_t *)(l4 + 2) = gw_cksum_update16(*(uint16_t *)(l4 + 2),
 			rte_cpu_to_be_16(ICMP6_ECHO_REQUEST << 8),
 			rte_cpu_to_be_16(ICMP6_ECHO_REPLY << 8));
-		m->ol_flags = 0;
+		reuse_rx_mbuf(m);
+		/* Link-local destinations are on the receiving link, never routed. */
+		if (is_link_local6(ip6->dst_addr)) {
+			struct gw_neigh_key k = { .port = port, .family = AF_INET6 };
+
+			memcpy(k.ip, ip6->dst_addr, 16);
+			if (send_via(w, m, &k))
+				GW_CNT_INC(&w->stats, icmp6_echo_tx);
+			return;
+		}
 		if (send_ip(w, m, AF_INET6, ip6->dst_addr))
 			GW_CNT_INC(&w->stats, icmp6_echo_tx);
 		return;

@@ -24,7 +24,7 @@
 struct gw_neigh_msg {
 	struct gw_neigh_key key;
 	struct rte_ether_addr mac;
-	uint8_t create;
+	uint8_t flags;          /* GW_NEIGH_F_* */
 	uint8_t pad;
 };
 
@@ -153,11 +153,17 @@ static void
 tx_flush(struct gw_worker *w, uint16_t port)
 {
 	struct gw_worker_txq *q = &w->txq[port];
+	uint64_t bytes = 0;
 	uint16_t sent;
 
 	if (q->n == 0)
 		return;
 	sent = rte_eth_tx_burst(w->ports[port].port_id, w->queue, q->m, q->n);
+	/* Counted from what the driver took: a full ring is drop_tx_full only. */
+	for (uint16_t i = 0; i < sent; i++)
+		bytes += q->len[i];
+	gw_stats_add(&w->stats, GW_CNT_tx_packets, sent);
+	gw_stats_add(&w->stats, GW_CNT_tx_bytes, bytes);
 	if (unlikely(sent < q->n)) {
 		gw_stats_add(&w->stats, GW_CNT_drop_tx_full, q->n - sent);
 		rte_pktmbuf_free_bulk(&q->m[sent], q->n - sent);
@@ -170,8 +176,7 @@ gw_worker_tx(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 {
 	struct gw_worker_txq *q = &w->txq[port];
 
-	GW_CNT_INC(&w->stats, tx_packets);
-	gw_stats_add(&w->stats, GW_CNT_tx_bytes, m->pkt_len);
+	q->len[q->n] = (uint16_t)m->pkt_len;
 	q->m[q->n++] = m;
 	if (q->n == GW_WORKER_BURST)
 		tx_flush(w, port);
@@ -179,13 +184,13 @@ gw_worker_tx(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 
 /* Share a learnt neighbour with the other workers (rare: ARP replies, NAs). */
 void gw_worker_neigh_share(struct gw_worker *w, const struct gw_neigh_key *k,
-	const struct rte_ether_addr *mac, bool create);
+	const struct rte_ether_addr *mac, unsigned int flags);
 
 void
 gw_worker_neigh_share(struct gw_worker *w, const struct gw_neigh_key *k,
-	const struct rte_ether_addr *mac, bool create)
+	const struct rte_ether_addr *mac, unsigned int flags)
 {
-	struct gw_neigh_msg msg = { .key = *k, .mac = *mac, .create = create };
+	struct gw_neigh_msg msg = { .key = *k, .mac = *mac, .flags = (uint8_t)flags };
 
 	for (unsigned int i = 0; i < w->n_peers; i++) {
 		if (w->peers[i] == w)
@@ -222,7 +227,7 @@ serve_msgs(struct gw_worker *w)
 		NULL);
 	for (unsigned int i = 0; i < n; i++) {
 		int r = gw_neigh_update(w->neigh, &msgs[i].key, &msgs[i].mac, w->now,
-			msgs[i].create, held);
+			msgs[i].flags, held);
 
 		GW_CNT_INC(&w->stats, neigh_update_rx);
 		if (r > 0)
@@ -341,6 +346,7 @@ gw_worker_poll(struct gw_worker *w, uint64_t now)
 			continue;
 		total += n;
 		if (unlikely(w->dp == NULL)) {
+			gw_stats_add(&w->stats, GW_CNT_rx_packets, n);
 			gw_stats_add(&w->stats, GW_CNT_drop_no_generation, n);
 			rte_pktmbuf_free_bulk(pkts, n);
 			continue;

@@ -59,6 +59,7 @@ struct gw_worker_conf {
 
 struct gw_worker_txq {
 	uint16_t n;
+	uint16_t len[GW_WORKER_BURST];  /* pkt_len, read before the driver owns the mbuf */
 	struct rte_mbuf *m[GW_WORKER_BURST];
 };
 

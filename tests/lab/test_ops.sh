@@ -44,7 +44,7 @@ lab_expect "dpgwctl show stats: table has icmp_echo_tx" "$out" =~ 'icmp_echo_tx 
 out=$(lab_ctl show routes)
 lab_expect "dpgwctl show routes: default route via 10.77.1.254" "$out" =~ '0\.0\.0\.0/0 +10\.77\.1\.254 +uplink +static'
 out=$(lab_ctl show neigh)
-lab_expect "dpgwctl show neigh: the client is reachable" "$out" =~ '10\.77\.1\.2 +[0-9A-Fa-f:]+ +reachable'
+lab_expect "dpgwctl show neigh: the client is known (stale: learnt from its request)" "$out" =~ '10\.77\.1\.2 +[0-9A-Fa-f:]+ +(reachable|stale)'
 "$DPGWCTL" --socket "$LAB_TMP/nothing.sock" show stats >/dev/null 2>&1
 lab_expect "dpgwctl on a socket nobody serves exits 3" "$?" -eq 3
 lab_ctl show nonsense >/dev/null 2>&1
