@@ -103,11 +103,6 @@ if ! lab_start_dpgw "$TEMPLATE" IFACE="$GIF" MANIFESTS="$LAB_TMP/manifests"; the
 fi
 grep '^dpgw:' "$LAB_DPGW_LOG" | sed 's/^/  /'
 
-inns()
-{
-	ip netns exec "$NS" "$@"
-}
-
 step "ping the gateway's address 10.77.1.1" inns ping -n -c 3 -i 0.2 -W 1 10.77.1.1
 step "ping -6 the gateway's address fd00:77:1::1" inns ping -6 -n -c 3 -i 0.2 -W 1 fd00:77:1::1
 step "ping the VIP 10.77.1.10" inns ping -n -c 3 -i 0.2 -W 1 10.77.1.10

@@ -53,29 +53,25 @@ else
 fi
 rm -f build-asan.err
 
-# 3. fuzz corpora replayed under libFuzzer + ASan
-if [ -x tests/fuzz/replay.sh ]; then
-	echo "=== fuzz corpus replay ==="
-	out=$(tests/fuzz/replay.sh 2>&1); rc=$?
-	echo "$out" | tail -n 20
-	line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
-	p=$(echo "$line" | awk '{print $1+0}'); f=$(echo "$line" | awk '{print $3+0}')
-	if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
-	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-	summary+=("fuzz replay: ${p:-0} passed, ${f:-0} failed")
-fi
-
-# 4. lab: real peers in network namespaces (needs root)
-if [ -x tests/lab/run.sh ]; then
-	echo "=== lab (network namespaces) ==="
-	out=$(tests/lab/run.sh 2>&1); rc=$?
+# A script that ends with "N passed, M failed" (fuzz replay, lab).
+run_script_suite() {
+	local name=$1 script=$2 out rc line p f
+	[ -x "$script" ] || return 0
+	echo "=== $name ==="
+	out=$("$script" 2>&1); rc=$?
 	echo "$out" | tail -n 80
 	line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
 	p=$(echo "$line" | awk '{print $1+0}'); f=$(echo "$line" | awk '{print $3+0}')
 	if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi
 	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-	summary+=("lab: ${p:-0} passed, ${f:-0} failed")
-fi
+	summary+=("$name: ${p:-0} passed, ${f:-0} failed")
+}
+
+# 3. fuzz corpora replayed under libFuzzer + ASan
+run_script_suite "fuzz replay" tests/fuzz/replay.sh
+
+# 4. lab: real peers in network namespaces (needs root)
+run_script_suite "lab" tests/lab/run.sh
 
 echo "=== summary ==="
 for s in "${summary[@]}"; do echo "  $s"; done

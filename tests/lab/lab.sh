@@ -543,6 +543,23 @@ lab_dpgw_alive()
 
 # ---- cleanup ----
 
+# lab_client_topology: the topology most tests use. Sets NS (client
+# namespace), GIF (root-side veth dpgw owns), CIF (client side, 10.77.1.2/24
+# and fd00:77:1::2/64) and defines inns (run a command in NS).
+lab_client_topology()
+{
+	NS=${LAB_ID}c
+	GIF=${LAB_ID}g
+	CIF=${LAB_ID}n
+	lab_netns "$NS"
+	lab_veth "$NS" "$GIF" "$CIF" 10.77.1.2/24 fd00:77:1::2/64
+}
+
+inns()
+{
+	ip netns exec "$NS" "$@"
+}
+
 # lab_cleanup: stop every process, delete every namespace and link the lab
 # made, remove DPDK runtime dirs and the temp dir. Idempotent.
 lab_cleanup()

@@ -27,17 +27,7 @@
 
 lab_init l2l3
 
-NS=${LAB_ID}c
-GIF=${LAB_ID}g
-CIF=${LAB_ID}n
-
-inns()
-{
-	ip netns exec "$NS" "$@"
-}
-
-lab_netns "$NS"
-lab_veth "$NS" "$GIF" "$CIF" 10.77.1.2/24 fd00:77:1::2/64
+lab_client_topology
 CMAC=$(lab_mac "$NS" "$CIF")
 
 if ! lab_start_dpgw "$LAB_HOME/dpgw-lab.conf.in" IFACE="$GIF"; then

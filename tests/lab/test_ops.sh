@@ -10,22 +10,12 @@
 
 lab_init ops
 
-NS=${LAB_ID}c
-GIF=${LAB_ID}g
-CIF=${LAB_ID}n
-
-inns()
-{
-	ip netns exec "$NS" "$@"
-}
-
 generation()
 {
 	lab_ctl -o json show generation | lab_json "d['current']"
 }
 
-lab_netns "$NS"
-lab_veth "$NS" "$GIF" "$CIF" 10.77.1.2/24 fd00:77:1::2/64
+lab_client_topology
 
 if ! lab_start_dpgw "$LAB_HOME/dpgw-lab.conf.in" IFACE="$GIF"; then
 	lab_fail "dpgw starts on $GIF"

@@ -13,17 +13,7 @@ LAB_PMDS=net_af_packet
 LAB_EAL_ARGS="$LAB_EAL_ARGS --lcores 0@0,(1,2)@1"
 lab_init wrk
 
-NS=${LAB_ID}c
-GIF=${LAB_ID}g
-CIF=${LAB_ID}n
-
-inns()
-{
-	ip netns exec "$NS" "$@"
-}
-
-lab_netns "$NS"
-lab_veth "$NS" "$GIF" "$CIF" 10.77.1.2/24 fd00:77:1::2/64
+lab_client_topology
 ip -n "$NS" addr add 10.77.1.254/24 dev "$CIF"
 ip -n "$NS" addr add 10.99.0.1/32 dev lo
 sed -e 's/lcores = "1";/lcores = "1,2";/' -e 's/"@DEVICE@"/"@DEVICE@,qpairs=2"/' \
