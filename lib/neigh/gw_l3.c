@@ -338,6 +338,17 @@ gw_l3_route_lookup(const struct gw_l3 *l3, int family, const void *dst, uint16_t
 	return 0;
 }
 
+bool
+gw_l3_onlink(const struct gw_l3 *l3, uint16_t port, int family, const void *ip)
+{
+	uint8_t nh[16];
+	uint16_t out;
+
+	if (gw_l3_route_lookup(l3, family, ip, &out, nh) < 0)
+		return false;
+	return out == port && memcmp(nh, ip, alen(family)) == 0;
+}
+
 int
 gw_l3_source(const struct gw_l3 *l3, uint16_t port, int family, const void *dst, uint8_t src[16])
 {

@@ -99,6 +99,12 @@ int gw_l3_route_lookup(const struct gw_l3 *l3, int family, const void *dst, uint
 	uint8_t nh_ip[16]);
 
 /*
+ * True if @ip is a neighbour on @port: the route toward it is on-link
+ * through that port (a connected subnet), not via a gateway.
+ */
+bool gw_l3_onlink(const struct gw_l3 *l3, uint16_t port, int family, const void *ip);
+
+/*
  * Source address for a packet we originate on @port toward @dst: the port
  * address whose subnet holds @dst, else the port's first address of that
  * family. 0 or -EADDRNOTAVAIL.

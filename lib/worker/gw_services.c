@@ -204,7 +204,10 @@ arp_solicit(struct gw_worker *w, const struct gw_neigh_key *k)
 
 /*
  * ARP senders (RFC 1122 §3.2.1.3): a multicast, broadcast, loopback or
- * "this network" address, or one of our own, is never believed.
+ * "this network" address, or one of our own, is never believed. A valid
+ * sender is learnt only when it is on this port's subnets; others (a host
+ * asking from an address behind a router, as Linux does with the packet's
+ * source) get their answer but are reached through the route table.
  */
 static bool
 arp_sender_valid(struct gw_worker *w, uint32_t sip)
@@ -214,22 +217,6 @@ arp_sender_valid(struct gw_worker *w, uint32_t sip)
 	if (b[0] == 0 || b[0] == 127 || b[0] >= 224)
 		return false;
 	return gw_l3_local_lookup(w->dp->l3, AF_INET, &sip, NULL) == GW_L3_NOT_LOCAL;
-}
-
-/*
- * A sender we learn: on one of this port's connected subnets. Others (a host
- * asking from an address behind a router, as Linux does with the packet's
- * source address) get their answer, but reach us through the route table.
- */
-static bool
-arp_sender_onlink(struct gw_worker *w, uint16_t port, uint32_t sip)
-{
-	uint8_t nh[16];
-	uint16_t out;
-
-	if (gw_l3_route_lookup(w->dp->l3, AF_INET, &sip, &out, nh) < 0)
-		return false;
-	return out == port && memcmp(nh, &sip, 4) == 0;
 }
 
 static void
@@ -262,7 +249,7 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 		kind = GW_L3_NOT_LOCAL;
 	if (op == ARP_OP_REPLY || sip == tip) {
 		/* Replies and gratuitous ARP refresh what we already asked for. */
-		if (sip != 0 && arp_sender_onlink(w, port, sip))
+		if (sip != 0 && gw_l3_onlink(w->dp->l3, port, AF_INET, &sip))
 			learn(w, port, AF_INET, &sip, &d->arp_sha, GW_NEIGH_F_OVERRIDE |
 				(op == ARP_OP_REPLY ? GW_NEIGH_F_SOLICITED : 0));
 		if (op == ARP_OP_REPLY) {
@@ -280,7 +267,7 @@ handle_arp(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 	}
 	GW_CNT_INC(&w->stats, arp_request_rx);
 	/* A request to us tells us the sender (RFC 826); probes (sip 0) do not. */
-	if (sip != 0 && arp_sender_onlink(w, port, sip))
+	if (sip != 0 && gw_l3_onlink(w->dp->l3, port, AF_INET, &sip))
 		learn(w, port, AF_INET, &sip, &d->arp_sha,
 			GW_NEIGH_F_CREATE | GW_NEIGH_F_OVERRIDE);
 	arp->arp_opcode = rte_cpu_to_be_16(ARP_OP_REPLY);
@@ -438,16 +425,9 @@ is_link_local6(const uint8_t *a)
 static bool
 nd_sender_ok(struct gw_worker *w, uint16_t port, const uint8_t *src)
 {
-	uint8_t nh[16];
-	uint16_t out;
-
 	if (gw_l3_local_lookup(w->dp->l3, AF_INET6, src, NULL) != GW_L3_NOT_LOCAL)
 		return false;
-	if (is_link_local6(src))
-		return true;
-	if (gw_l3_route_lookup(w->dp->l3, AF_INET6, src, &out, nh) < 0)
-		return false;
-	return out == port && memcmp(nh, src, 16) == 0;
+	return is_link_local6(src) || gw_l3_onlink(w->dp->l3, port, AF_INET6, src);
 }
 
 static void

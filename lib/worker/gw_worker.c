@@ -139,14 +139,20 @@ gw_worker_link(struct gw_worker **all, unsigned int n)
 	}
 }
 
+/* One bulk free per burst costs a fraction of one free per packet. */
+static inline void
+drop_later(struct gw_worker *w, struct rte_mbuf *m)
+{
+	w->drops[w->n_drops++] = m;
+	if (unlikely(w->n_drops == GW_WORKER_BURST))
+		drops_flush(w);
+}
+
 void
 gw_worker_drop(struct gw_worker *w, struct rte_mbuf *m, enum gw_cnt reason)
 {
 	gw_stats_add(&w->stats, reason, 1);
-	/* One bulk free per burst costs a fraction of one free per packet. */
-	w->drops[w->n_drops++] = m;
-	if (unlikely(w->n_drops == GW_WORKER_BURST))
-		drops_flush(w);
+	drop_later(w, m);
 }
 
 static void
@@ -310,9 +316,7 @@ rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 				rte_is_unicast_ether_addr(&eth->dst_addr) &&
 				!rte_is_same_ether_addr(&eth->dst_addr, mine)) {
 			foreign++;
-			w->drops[w->n_drops++] = m;
-			if (unlikely(w->n_drops == GW_WORKER_BURST))
-				drops_flush(w);
+			drop_later(w, m);
 			continue;
 		}
 		gw_worker_rx_one(w, port, m);
