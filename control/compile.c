@@ -66,17 +66,22 @@ gw_compile(const struct gw_config *cfg, int socket, char *err, size_t errlen)
 {
 	uint64_t hz = rte_get_tsc_hz();
 	struct gw_dp *dp = gw_dp_alloc();
+	struct gw_l3 *l3;
+	struct gw_dp_l3 *part;
 
 	if (dp == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	dp->l3 = gw_l3_create((uint16_t)cfg->n_ports, socket);
-	if (dp->l3 == NULL) {
+	l3 = gw_l3_create((uint16_t)cfg->n_ports, socket);
+	part = l3 != NULL ? gw_dp_l3_new(l3) : NULL;
+	if (part == NULL) {
+		gw_l3_free(l3);
 		snprintf(err, errlen, "out of memory");
 		gw_dp_free(dp);
 		return NULL;
 	}
+	gw_dp_set_l3(dp, part);
 	if (compile_l3(cfg, dp->l3, err, errlen) < 0) {
 		gw_dp_free(dp);
 		return NULL;

@@ -1,2 +1,1883 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: being written */
+/*
+ * The manifest directory source: libyaml events built into jansson values
+ * (with the line of every object, for messages and origins), and a
+ * directory tree watched with inotify whose files are applied to the
+ * object cache one whole file at a time.
+ *
+ * The builder keeps an explicit stack, bounded in depth, and a node budget
+ * proportional to the input: aliases are expanded by copying, so without
+ * the budget ten lines of anchors ("billion laughs") would take gigabytes.
+ *
+ * Each file owns the objects it last applied; an ownership table (kind,
+ * namespace, name -> file) tells which file an object belongs to, so a
+ * second definition is refused, a rename hands objects over without
+ * deleting them, and a vanished file takes exactly its own.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include <yaml.h>
+
+#include "manifest.h"
+
+/* Kubernetes objects nest a dozen levels; jansson recurses per level. */
+#define MP_MAX_DEPTH 128
+/* Directory nesting followed under the root. */
+#define MF_MAX_DIR_DEPTH 32
+/* A manifest larger than this is not a manifest. */
+#define MF_MAX_FILE (64u << 20)
+#define MF_DEFAULT_DEBOUNCE_MS 10
+#define MF_OWN_INIT_BUCKETS 256u
+#define MF_ERR_LEN 512
+#define MF_WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | \
+	IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB | IN_ONLYDIR)
+
+#define YAML_TAG_PREFIX "tag:yaml.org,2002:"
+
+/* ======================================================================
+ * YAML -> JSON
+ * ====================================================================== */
+
+struct mp_frame {
+	json_t *node;           /* object or array under construction */
+	char *key;              /* mapping: key waiting for its value */
+	char *anchor;           /* registered when the node is complete */
+	size_t nodes0;          /* st->nodes when the node started */
+	int height;             /* deepest child so far */
+	int line;               /* mapping: line of its first key */
+	bool items;             /* the root mapping's "items" sequence */
+};
+
+struct mp_state {
+	const char *name;
+	const char *text;
+	char *err;
+	size_t errlen;
+	struct mp_frame stack[MP_MAX_DEPTH];
+	int depth;
+	json_t *anchors;        /* name -> [value, nodes, height] */
+	size_t nodes, budget;
+	json_t *root;
+	int root_line;          /* first key line (mapping) or start line */
+	int root_start;         /* line the root node starts on */
+	int *item_lines;
+	size_t n_items, cap_items;
+	struct gw_manifest_doc *docs;
+	int n_docs, cap_docs;
+};
+
+static void __attribute__((format(printf, 4, 5)))
+mp_err(struct mp_state *st, int line, int col, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (st->err == NULL || st->errlen == 0)
+		return;
+	if (col > 0)
+		snprintf(st->err, st->errlen, "%s:%d:%d: %s", st->name, line, col, msg);
+	else
+		snprintf(st->err, st->errlen, "%s:%d: %s", st->name, line, msg);
+}
+
+static void
+mp_err_mark(struct mp_state *st, const yaml_mark_t *m, const char *msg)
+{
+	mp_err(st, (int)m->line + 1, (int)m->column + 1, "%s", msg);
+}
+
+/* Line of byte @off (libyaml reader errors carry an offset, no mark). */
+static int
+line_of_offset(const char *text, size_t len, size_t off)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < off && i < len; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+static bool
+is_digits(const char *s, size_t n, int base)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool ok;
+
+		if (base == 8)
+			ok = c >= '0' && c <= '7';
+		else if (base == 16)
+			ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+				(c >= 'A' && c <= 'F');
+		else
+			ok = c >= '0' && c <= '9';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static size_t
+count_digits(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i;
+}
+
+/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+static bool
+is_float(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i < n && s[i] == '.') {
+		i++;
+		d = count_digits(s + i, n - i);
+		if (d == 0)
+			return false;
+		i += d;
+	} else {
+		d = count_digits(s + i, n - i);
+		if (d == 0)
+			return false;
+		i += d;
+		if (i < n && s[i] == '.') {
+			i++;
+			i += count_digits(s + i, n - i);
+		}
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		d = count_digits(s + i, n - i);
+		if (d == 0)
+			return false;
+		i += d;
+	}
+	return i == n;
+}
+
+static bool
+is_one_of(const char *s, size_t n, const char *const *words)
+{
+	for (; *words != NULL; words++)
+		if (strlen(*words) == n && memcmp(s, *words, n) == 0)
+			return true;
+	return false;
+}
+
+static const char *const null_words[] = { "~", "null", "Null", "NULL", NULL };
+static const char *const true_words[] = { "true", "True", "TRUE", NULL };
+static const char *const false_words[] = { "false", "False", "FALSE", NULL };
+static const char *const special_floats[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+	"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
+
+enum mp_type { MP_ANY, MP_NULL, MP_BOOL, MP_INT, MP_FLOAT };
+
+/*
+ * A plain scalar typed by the YAML 1.2 core schema, or by an explicit
+ * !!null/!!bool/!!int/!!float tag (@want). NULL with *@why set when the
+ * text cannot be that type or has no JSON form.
+ */
+static json_t *
+plain_value(const char *s, size_t n, enum mp_type want, const char **why)
+{
+	char buf[80];
+	const char *p = s;
+	size_t m = n;
+	bool neg = false;
+
+	*why = NULL;
+	if ((want == MP_ANY || want == MP_NULL) && (n == 0 || is_one_of(s, n, null_words)))
+		return json_null();
+	if (want == MP_ANY || want == MP_BOOL) {
+		if (is_one_of(s, n, true_words))
+			return json_true();
+		if (is_one_of(s, n, false_words))
+			return json_false();
+	}
+	if (want == MP_ANY || want == MP_INT || want == MP_FLOAT) {
+		int base = 10;
+
+		if (m > 2 && p[0] == '0' && p[1] == 'o' && is_digits(p + 2, m - 2, 8)) {
+			base = 8;
+		} else if (m > 2 && p[0] == '0' && p[1] == 'x' && is_digits(p + 2, m - 2, 16)) {
+			base = 16;
+		} else {
+			if (m > 0 && (p[0] == '-' || p[0] == '+')) {
+				neg = p[0] == '-';
+				p++;
+				m--;
+			}
+			if (!is_digits(p, m, 10))
+				base = 0;
+		}
+		if (base != 0) {
+			unsigned long long v;
+			const char *digits = base == 10 ? p : p + 2;
+			size_t nd = base == 10 ? m : m - 2;
+
+			if (nd >= sizeof(buf)) {
+				*why = "integer out of range";
+				return NULL;
+			}
+			memcpy(buf, digits, nd);
+			buf[nd] = '\0';
+			errno = 0;
+			v = strtoull(buf, NULL, base);
+			if (errno == ERANGE || v > (unsigned long long)INT64_MAX + neg) {
+				*why = "integer out of range";
+				return NULL;
+			}
+			if (want == MP_FLOAT)
+				return json_real(neg ? -(double)v : (double)v);
+			return json_integer(neg ? (json_int_t)(0 - v) : (json_int_t)v);
+		}
+	}
+	if ((want == MP_ANY || want == MP_FLOAT) && is_float(s, n)) {
+		double v;
+
+		if (n >= sizeof(buf)) {
+			*why = "number too long";
+			return NULL;
+		}
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		v = strtod(buf, NULL);
+		if (!isfinite(v)) {
+			*why = "number out of range";
+			return NULL;
+		}
+		return json_real(v);
+	}
+	if ((want == MP_ANY || want == MP_FLOAT) && is_one_of(s, n, special_floats)) {
+		*why = "infinity and NaN have no JSON form";
+		return NULL;
+	}
+	if (want != MP_ANY) {
+		*why = "scalar does not match its tag";
+		return NULL;
+	}
+	return json_stringn(s, n);
+}
+
+/* JSON string from scalar bytes; NULL with *@why if it cannot be one. */
+static json_t *
+string_value(const char *s, size_t n, const char **why)
+{
+	json_t *j;
+
+	/* Names with a NUL would pass validation cut short at the NUL. */
+	if (memchr(s, '\0', n) != NULL) {
+		*why = "NUL character in a string";
+		return NULL;
+	}
+	j = json_stringn(s, n);
+	if (j == NULL)
+		*why = "string is not valid UTF-8";
+	return j;
+}
+
+static json_t *
+scalar_value(struct mp_state *st, const yaml_event_t *ev)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length;
+	const char *tag = (const char *)ev->data.scalar.tag;
+	const char *why = NULL;
+	enum mp_type want = MP_ANY;
+	json_t *j;
+
+	if (tag != NULL && strcmp(tag, "!") != 0) {
+		const char *t = tag + strlen(YAML_TAG_PREFIX);
+
+		if (strncmp(tag, YAML_TAG_PREFIX, strlen(YAML_TAG_PREFIX)) != 0) {
+			mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+				"unsupported tag %.64s", tag);
+			return NULL;
+		}
+		if (strcmp(t, "str") == 0)
+			want = MP_ANY, tag = "!";
+		else if (strcmp(t, "null") == 0)
+			want = MP_NULL;
+		else if (strcmp(t, "bool") == 0)
+			want = MP_BOOL;
+		else if (strcmp(t, "int") == 0)
+			want = MP_INT;
+		else if (strcmp(t, "float") == 0)
+			want = MP_FLOAT;
+		else {
+			mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+				"unsupported tag %.64s", tag);
+			return NULL;
+		}
+	}
+	if ((tag != NULL && strcmp(tag, "!") == 0) ||
+			(tag == NULL && ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE))
+		j = string_value(s, n, &why);
+	else if (memchr(s, '\0', n) != NULL)
+		j = NULL, why = "NUL character in a string";
+	else
+		j = plain_value(s, n, want, &why);
+	if (j == NULL)
+		mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, "%s",
+			why != NULL ? why : "out of memory");
+	return j;
+}
+
+static int
+check_tag(struct mp_state *st, const yaml_event_t *ev, const yaml_char_t *tag, const char *type)
+{
+	const char *t = (const char *)tag;
+
+	if (t == NULL || strcmp(t, "!") == 0)
+		return 0;
+	if (strncmp(t, YAML_TAG_PREFIX, strlen(YAML_TAG_PREFIX)) == 0 &&
+			strcmp(t + strlen(YAML_TAG_PREFIX), type) == 0)
+		return 0;
+	mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+		"unsupported tag %.64s", t);
+	return -1;
+}
+
+static int
+add_doc(struct mp_state *st, json_t *obj, int line)
+{
+	if (st->n_docs == st->cap_docs) {
+		int cap = st->cap_docs != 0 ? st->cap_docs * 2 : 8;
+		struct gw_manifest_doc *d = realloc(st->docs, (size_t)cap * sizeof(*d));
+
+		if (d == NULL) {
+			json_decref(obj);
+			mp_err(st, line, 0, "out of memory");
+			return -ENOMEM;
+		}
+		st->docs = d;
+		st->cap_docs = cap;
+	}
+	st->docs[st->n_docs].obj = obj;
+	st->docs[st->n_docs].line = line;
+	st->n_docs++;
+	return 0;
+}
+
+static const char *
+json_type_word(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_ARRAY:
+		return "a sequence";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "a scalar";
+	}
+}
+
+/* A complete document: skip it, take it whole, or unpack its List items. */
+static int
+finish_doc(struct mp_state *st)
+{
+	json_t *root = st->root, *items, *it;
+	const char *kind;
+	size_t i, klen;
+
+	st->root = NULL;
+	if (root == NULL || json_is_null(root)) {
+		json_decref(root);
+		return 0;
+	}
+	if (!json_is_object(root)) {
+		mp_err(st, st->root_start, 0, "document is %s, not an object",
+			json_type_word(root));
+		json_decref(root);
+		return -EINVAL;
+	}
+	kind = json_string_value(json_object_get(root, "kind"));
+	klen = kind != NULL ? strlen(kind) : 0;
+	items = json_object_get(root, "items");
+	if (kind == NULL || klen < 4 || strcmp(kind + klen - 4, "List") != 0 ||
+			(!json_is_array(items) && strcmp(kind, "List") != 0))
+		return add_doc(st, root, st->root_line);
+	/* "kind: List" (kubectl get -o yaml) or a typed list (HTTPRouteList). */
+	if (items != NULL && !json_is_null(items) && !json_is_array(items)) {
+		mp_err(st, st->root_line, 0, "%s: items: must be a sequence", kind);
+		json_decref(root);
+		return -EINVAL;
+	}
+	json_array_foreach(items, i, it) {
+		int line = i < st->n_items ? st->item_lines[i] : st->root_line;
+
+		if (!json_is_object(it)) {
+			mp_err(st, line, 0, "%s item %zu is %s, not an object", kind, i,
+				json_type_word(it));
+			json_decref(root);
+			return -EINVAL;
+		}
+		if (add_doc(st, json_incref(it), line) < 0) {
+			json_decref(root);
+			return -ENOMEM;
+		}
+	}
+	json_decref(root);
+	return 0;
+}
+
+static int
+push_item_line(struct mp_state *st, int line)
+{
+	if (st->n_items == st->cap_items) {
+		size_t cap = st->cap_items != 0 ? st->cap_items * 2 : 64;
+		int *v = realloc(st->item_lines, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		st->item_lines = v;
+		st->cap_items = cap;
+	}
+	st->item_lines[st->n_items++] = line;
+	return 0;
+}
+
+/*
+ * Attach a finished value (steals @v) to the node being built, or make it
+ * the document root. @line: where it starts (its first key for a mapping).
+ */
+static int
+add_value(struct mp_state *st, json_t *v, int height, int line, int start, const yaml_mark_t *m)
+{
+	struct mp_frame *f;
+
+	if (st->depth == 0) {
+		json_decref(st->root);
+		st->root = v;
+		st->root_line = line;
+		st->root_start = start;
+		return 0;
+	}
+	f = &st->stack[st->depth - 1];
+	if (height + 1 > f->height)
+		f->height = height + 1;
+	if (json_is_array(f->node)) {
+		/* append_new and set_new drop @v themselves when they fail. */
+		if (json_array_append_new(f->node, v) < 0 ||
+				(f->items && push_item_line(st, line) < 0)) {
+			v = NULL;
+			goto nomem;
+		}
+		return 0;
+	}
+	if (json_object_set_new_nocheck(f->node, f->key, v) < 0) {
+		v = NULL;
+		goto nomem;
+	}
+	free(f->key);
+	f->key = NULL;
+	return 0;
+nomem:
+	json_decref(v);
+	mp_err_mark(st, m, "out of memory");
+	return -ENOMEM;
+}
+
+/* A key for the mapping on top of the stack; the text is copied. */
+static int
+set_key(struct mp_state *st, const char *s, size_t n, const yaml_mark_t *m)
+{
+	struct mp_frame *f = &st->stack[st->depth - 1];
+	json_t *probe;
+	char *k;
+
+	if (memchr(s, '\0', n) != NULL) {
+		mp_err_mark(st, m, "NUL character in a key");
+		return -EINVAL;
+	}
+	/* jansson takes only UTF-8 keys; libyaml may pass escapes that are not. */
+	probe = json_stringn(s, n);
+	if (probe == NULL) {
+		mp_err_mark(st, m, "key is not valid UTF-8");
+		return -EINVAL;
+	}
+	json_decref(probe);
+	k = strndup(s, n);
+	if (k == NULL) {
+		mp_err_mark(st, m, "out of memory");
+		return -ENOMEM;
+	}
+	if (json_object_get(f->node, k) != NULL) {
+		mp_err(st, (int)m->line + 1, (int)m->column + 1, "duplicate key \"%.64s\"", k);
+		free(k);
+		return -EINVAL;
+	}
+	if (json_object_size(f->node) == 0)
+		f->line = (int)m->line + 1;
+	f->key = k;
+	return 0;
+}
+
+static bool
+expecting_key(const struct mp_state *st)
+{
+	const struct mp_frame *f;
+
+	if (st->depth == 0)
+		return false;
+	f = &st->stack[st->depth - 1];
+	return json_is_object(f->node) && f->key == NULL;
+}
+
+static int
+register_anchor(struct mp_state *st, const char *anchor, json_t *v, size_t nodes, int height)
+{
+	json_t *a;
+
+	if (anchor == NULL)
+		return 0;
+	a = json_pack("[O,I,i]", v, (json_int_t)nodes, height);
+	if (a == NULL || json_object_set_new(st->anchors, anchor, a) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int
+take_nodes(struct mp_state *st, size_t n, const yaml_mark_t *m)
+{
+	if (n > st->budget || st->nodes > st->budget - n) {
+		mp_err_mark(st, m, "document too large after alias expansion");
+		return -EINVAL;
+	}
+	st->nodes += n;
+	return 0;
+}
+
+static int
+on_start(struct mp_state *st, const yaml_event_t *ev, bool map)
+{
+	const yaml_char_t *anchor, *tag;
+	struct mp_frame *f;
+	json_t *node;
+
+	if (map) {
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+	} else {
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+	}
+	if (expecting_key(st)) {
+		mp_err_mark(st, &ev->start_mark, "mapping key must be a scalar");
+		return -EINVAL;
+	}
+	if (check_tag(st, ev, tag, map ? "map" : "seq") < 0)
+		return -EINVAL;
+	if (st->depth >= MP_MAX_DEPTH) {
+		mp_err_mark(st, &ev->start_mark, "nested too deeply");
+		return -EINVAL;
+	}
+	if (take_nodes(st, 1, &ev->start_mark) < 0)
+		return -EINVAL;
+	node = map ? json_object() : json_array();
+	if (node == NULL) {
+		mp_err_mark(st, &ev->start_mark, "out of memory");
+		return -ENOMEM;
+	}
+	f = &st->stack[st->depth];
+	memset(f, 0, sizeof(*f));
+	f->node = node;
+	f->nodes0 = st->nodes - 1;
+	f->line = (int)ev->start_mark.line + 1;
+	/* The root's "items": remember where each item starts, for List. */
+	f->items = !map && st->depth == 1 && st->stack[0].key != NULL &&
+		strcmp(st->stack[0].key, "items") == 0;
+	if (f->items)
+		st->n_items = 0;
+	if (anchor != NULL) {
+		f->anchor = strdup((const char *)anchor);
+		if (f->anchor == NULL) {
+			json_decref(node);
+			mp_err_mark(st, &ev->start_mark, "out of memory");
+			return -ENOMEM;
+		}
+	}
+	st->depth++;
+	return 0;
+}
+
+static int
+on_end(struct mp_state *st, const yaml_event_t *ev, int start_line)
+{
+	struct mp_frame f = st->stack[--st->depth];
+	int rc;
+
+	if (register_anchor(st, f.anchor, f.node, st->nodes - f.nodes0, f.height) < 0) {
+		free(f.anchor);
+		json_decref(f.node);
+		mp_err_mark(st, &ev->start_mark, "out of memory");
+		return -ENOMEM;
+	}
+	free(f.anchor);
+	rc = add_value(st, f.node, f.height, f.line, start_line, &ev->start_mark);
+	return rc;
+}
+
+static int
+on_scalar(struct mp_state *st, const yaml_event_t *ev)
+{
+	const char *anchor = (const char *)ev->data.scalar.anchor;
+	int line = (int)ev->start_mark.line + 1;
+	json_t *v;
+
+	if (expecting_key(st)) {
+		const char *s = (const char *)ev->data.scalar.value;
+		size_t n = ev->data.scalar.length;
+
+		if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && n == 2 &&
+				memcmp(s, "<<", 2) == 0) {
+			mp_err_mark(st, &ev->start_mark, "merge keys (<<) are not supported");
+			return -EINVAL;
+		}
+		if (anchor != NULL) {
+			json_t *k = json_stringn(s, n);
+
+			if (k == NULL || register_anchor(st, anchor, k, 1, 0) < 0) {
+				json_decref(k);
+				mp_err_mark(st, &ev->start_mark, "bad key");
+				return -EINVAL;
+			}
+			json_decref(k);
+		}
+		return set_key(st, s, n, &ev->start_mark);
+	}
+	if (take_nodes(st, 1, &ev->start_mark) < 0)
+		return -EINVAL;
+	v = scalar_value(st, ev);
+	if (v == NULL)
+		return -EINVAL;
+	if (register_anchor(st, anchor, v, 1, 0) < 0) {
+		json_decref(v);
+		mp_err_mark(st, &ev->start_mark, "out of memory");
+		return -ENOMEM;
+	}
+	return add_value(st, v, 0, line, line, &ev->start_mark);
+}
+
+static int
+on_alias(struct mp_state *st, const yaml_event_t *ev)
+{
+	const char *anchor = (const char *)ev->data.alias.anchor;
+	json_t *a = json_object_get(st->anchors, anchor), *v;
+	int line = (int)ev->start_mark.line + 1;
+	size_t nodes;
+	int height;
+
+	if (a == NULL) {
+		mp_err(st, line, (int)ev->start_mark.column + 1, "undefined alias *%.64s", anchor);
+		return -EINVAL;
+	}
+	v = json_array_get(a, 0);
+	nodes = (size_t)json_integer_value(json_array_get(a, 1));
+	height = (int)json_integer_value(json_array_get(a, 2));
+	if (expecting_key(st)) {
+		if (!json_is_string(v)) {
+			mp_err_mark(st, &ev->start_mark, "mapping key must be a scalar");
+			return -EINVAL;
+		}
+		return set_key(st, json_string_value(v), json_string_length(v), &ev->start_mark);
+	}
+	if (st->depth + height >= MP_MAX_DEPTH) {
+		mp_err_mark(st, &ev->start_mark, "nested too deeply");
+		return -EINVAL;
+	}
+	if (take_nodes(st, nodes, &ev->start_mark) < 0)
+		return -EINVAL;
+	/* A copy: the cache normalises objects in place, and the two uses must not share. */
+	v = json_deep_copy(v);
+	if (v == NULL) {
+		mp_err_mark(st, &ev->start_mark, "out of memory");
+		return -ENOMEM;
+	}
+	return add_value(st, v, height, line, line, &ev->start_mark);
+}
+
+static void
+mp_reset_doc(struct mp_state *st)
+{
+	while (st->depth > 0) {
+		struct mp_frame *f = &st->stack[--st->depth];
+
+		json_decref(f->node);
+		free(f->key);
+		free(f->anchor);
+	}
+	json_decref(st->root);
+	st->root = NULL;
+	json_object_clear(st->anchors);
+	st->n_items = 0;
+}
+
+static void
+parser_error(struct mp_state *st, const yaml_parser_t *p, size_t len)
+{
+	const char *problem = p->problem != NULL ? p->problem : "syntax error";
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		mp_err(st, 1, 0, "out of memory");
+		break;
+	case YAML_READER_ERROR:
+		mp_err(st, line_of_offset(st->text, len, p->problem_offset), 0, "%s", problem);
+		break;
+	default:
+		if (p->context != NULL)
+			mp_err(st, (int)p->problem_mark.line + 1, (int)p->problem_mark.column + 1,
+				"%s (%s)", problem, p->context);
+		else
+			mp_err_mark(st, &p->problem_mark, problem);
+		break;
+	}
+}
+
+void
+gw_manifest_docs_free(struct gw_manifest_doc *docs, int n)
+{
+	if (docs == NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		json_decref(docs[i].obj);
+	free(docs);
+}
+
+int
+gw_manifest_parse(const char *text, size_t len, const char *name, struct gw_manifest_doc **docs,
+	char *err, size_t errlen)
+{
+	struct mp_state *st;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int rc = 0, n;
+
+	*docs = NULL;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return -ENOMEM;
+	st->name = name != NULL ? name : "<input>";
+	st->text = text;
+	st->err = err;
+	st->errlen = errlen;
+	/* Room for every node written out plus a little: aliases cannot blow it up. */
+	st->budget = 2 * len + 4096;
+	st->anchors = json_object();
+	if (st->anchors == NULL || !yaml_parser_initialize(&parser)) {
+		json_decref(st->anchors);
+		free(st);
+		return -ENOMEM;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)(text != NULL ? text : ""),
+		text != NULL ? len : 0);
+	for (bool done = false; !done && rc == 0;) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			parser_error(st, &parser, len);
+			rc = -EINVAL;
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			mp_reset_doc(st);
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			rc = finish_doc(st);
+			mp_reset_doc(st);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			rc = on_start(st, &ev, true);
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			rc = on_start(st, &ev, false);
+			break;
+		case YAML_MAPPING_END_EVENT:
+		case YAML_SEQUENCE_END_EVENT:
+			rc = on_end(st, &ev, st->stack[st->depth - 1].line);
+			break;
+		case YAML_SCALAR_EVENT:
+			rc = on_scalar(st, &ev);
+			break;
+		case YAML_ALIAS_EVENT:
+			rc = on_alias(st, &ev);
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	mp_reset_doc(st);
+	json_decref(st->anchors);
+	free(st->item_lines);
+	if (rc < 0) {
+		gw_manifest_docs_free(st->docs, st->n_docs);
+		free(st);
+		return rc == -ENOMEM ? -ENOMEM : -EINVAL;
+	}
+	*docs = st->docs;
+	n = st->n_docs;
+	free(st);
+	return n;
+}
+
+/* ======================================================================
+ * The directory source
+ * ====================================================================== */
+
+struct mf_file;
+
+/* An object a file put into the cache. */
+struct mf_own {
+	struct mf_own *hnext;           /* ownership hash chain */
+	struct mf_own *prev, *next;     /* the owning file's objects */
+	struct mf_file *f;
+	uint64_t hash;
+	enum gw_kind kind;
+	bool keep;                      /* mark while a file is applied */
+	const char *name;               /* into key */
+	char ns[];                      /* ns\0name\0 */
+};
+
+struct mf_file {
+	char *rel;                      /* path under the root */
+	char *path;                     /* root/rel: opened, and shown in messages */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	uint64_t hash;                  /* of the content last read */
+	bool hashed;
+	bool dirty;                     /* read it at the next scan */
+	bool gone;
+	bool conflict;                  /* refused for an object another file has */
+	struct mf_own *own;
+	size_t n_own;
+	char *err;                      /* current error, or NULL */
+	int err_line;
+};
+
+struct mf_watch {
+	int wd;
+	bool seen;
+	char *rel;                      /* directory under the root, "" for the root */
+};
+
+struct mf_cand {
+	char *rel;
+	struct stat st;
+};
+
+struct mf_cands {
+	struct mf_cand *v;
+	size_t n, cap;
+};
+
+struct gw_manifest_dir {
+	char *root;
+	struct gw_objcache *cache;
+	unsigned int debounce_ms;
+	int ifd;
+	struct mf_watch *watches;
+	size_t n_watches, cap_watches;
+	struct mf_file **files;         /* sorted by rel */
+	size_t n_files;
+	struct mf_own **own_b;          /* ownership table */
+	size_t own_nb, own_count;
+	bool pending;                   /* inotify events since the last scan */
+	uint64_t first_ev, last_ev;     /* ns, CLOCK_MONOTONIC */
+	struct gw_manifest_stats st;
+};
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t
+own_hash(enum gw_kind kind, const char *ns, const char *name)
+{
+	unsigned char k = (unsigned char)kind;
+	uint64_t h = fnv(0xcbf29ce484222325ull, &k, 1);
+
+	h = fnv(h, ns, strlen(ns) + 1);
+	h = fnv(h, name, strlen(name));
+	return h ^ (h >> 31);
+}
+
+static struct mf_own **
+own_slot(struct gw_manifest_dir *d, uint64_t h, enum gw_kind kind, const char *ns,
+	const char *name)
+{
+	struct mf_own **pp;
+
+	if (d->own_nb == 0)
+		return NULL;
+	for (pp = &d->own_b[h & (d->own_nb - 1)]; *pp != NULL; pp = &(*pp)->hnext)
+		if ((*pp)->hash == h && (*pp)->kind == kind && strcmp((*pp)->ns, ns) == 0 &&
+				strcmp((*pp)->name, name) == 0)
+			return pp;
+	return NULL;
+}
+
+static struct mf_own *
+own_find(struct gw_manifest_dir *d, enum gw_kind kind, const char *ns, const char *name)
+{
+	struct mf_own **pp = own_slot(d, own_hash(kind, ns, name), kind, ns, name);
+
+	return pp != NULL ? *pp : NULL;
+}
+
+static void
+own_link(struct mf_file *f, struct mf_own *o)
+{
+	o->f = f;
+	o->prev = NULL;
+	o->next = f->own;
+	if (f->own != NULL)
+		f->own->prev = o;
+	f->own = o;
+	f->n_own++;
+}
+
+static void
+own_unlink(struct mf_own *o)
+{
+	struct mf_file *f = o->f;
+
+	if (o->prev != NULL)
+		o->prev->next = o->next;
+	else
+		f->own = o->next;
+	if (o->next != NULL)
+		o->next->prev = o->prev;
+	f->n_own--;
+	o->f = NULL;
+}
+
+static struct mf_own *
+own_add(struct gw_manifest_dir *d, struct mf_file *f, enum gw_kind kind, const char *ns,
+	const char *name)
+{
+	size_t lns = strlen(ns), lname = strlen(name);
+	struct mf_own *o;
+
+	if (d->own_count >= d->own_nb) {
+		size_t nb = d->own_nb != 0 ? d->own_nb * 2 : MF_OWN_INIT_BUCKETS;
+		struct mf_own **b = calloc(nb, sizeof(*b));
+
+		if (b == NULL)
+			return NULL;
+		for (size_t i = 0; i < d->own_nb; i++) {
+			struct mf_own *e = d->own_b[i], *next;
+
+			for (; e != NULL; e = next) {
+				next = e->hnext;
+				e->hnext = b[e->hash & (nb - 1)];
+				b[e->hash & (nb - 1)] = e;
+			}
+		}
+		free(d->own_b);
+		d->own_b = b;
+		d->own_nb = nb;
+	}
+	o = calloc(1, sizeof(*o) + lns + lname + 2);
+	if (o == NULL)
+		return NULL;
+	memcpy(o->ns, ns, lns + 1);
+	memcpy(o->ns + lns + 1, name, lname + 1);
+	o->name = o->ns + lns + 1;
+	o->kind = kind;
+	o->hash = own_hash(kind, ns, name);
+	o->hnext = d->own_b[o->hash & (d->own_nb - 1)];
+	d->own_b[o->hash & (d->own_nb - 1)] = o;
+	d->own_count++;
+	own_link(f, o);
+	return o;
+}
+
+/* Forget @o (the caller deletes it from the cache). */
+static void
+own_del(struct gw_manifest_dir *d, struct mf_own *o)
+{
+	struct mf_own **pp = own_slot(d, o->hash, o->kind, o->ns, o->name);
+
+	if (pp != NULL)
+		*pp = o->hnext;
+	d->own_count--;
+	if (o->f != NULL)
+		own_unlink(o);
+	free(o);
+}
+
+static void
+file_set_error(struct gw_manifest_dir *d, struct mf_file *f, int line, const char *msg)
+{
+	free(f->err);
+	f->err = strdup(msg);
+	f->err_line = line;
+	d->st.refused++;
+}
+
+static void
+file_clear_error(struct mf_file *f)
+{
+	free(f->err);
+	f->err = NULL;
+	f->err_line = 0;
+	f->conflict = false;
+}
+
+static void
+file_free(struct mf_file *f)
+{
+	free(f->rel);
+	free(f->path);
+	free(f->err);
+	free(f);
+}
+
+/* Read all of @f. 0, or -errno (-ENOENT: it went away since the walk). */
+static int
+file_read(struct gw_manifest_dir *d, struct mf_file *f, char **bufp, size_t *lenp)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0, cap;
+	int fd, rc = 0;
+
+	fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	d->st.reads++;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EISDIR;
+	}
+	if ((uint64_t)st.st_size > MF_MAX_FILE) {
+		close(fd);
+		return -EFBIG;
+	}
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap);
+	if (buf == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			/* It grew while we read: the next event brings us back for the rest. */
+			if (cap > MF_MAX_FILE) {
+				rc = -EFBIG;
+				break;
+			}
+			char *nb = realloc(buf, cap * 2);
+
+			if (nb == NULL) {
+				rc = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->size = st.st_size;
+	f->mtime = st.st_mtim;
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+struct mf_item {
+	json_t *obj;
+	int line;
+	enum gw_kind kind;
+	const char *ns, *name;
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct mf_item *x = a, *y = b;
+	int r;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	r = strcmp(x->ns, y->ns);
+	return r != 0 ? r : strcmp(x->name, y->name);
+}
+
+/*
+ * Read, parse, check and apply one file. Returns 1 if the cache changed,
+ * 0 if not (unchanged content, or refused: the error is recorded), or
+ * -ENOENT if the file is gone.
+ */
+static int
+file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
+{
+	struct gw_manifest_doc *docs = NULL;
+	struct mf_item *items = NULL;
+	char err[MF_ERR_LEN], msg[2 * MF_ERR_LEN];
+	size_t len = 0, n_items = 0;
+	char *buf = NULL;
+	bool had = f->n_own > 0;
+	uint64_t h;
+	int n, rc;
+
+	f->dirty = false;
+	rc = file_read(d, f, &buf, &len);
+	if (rc == -ENOENT)
+		return -ENOENT;
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", f->path, strerror(-rc));
+		file_set_error(d, f, 0, msg);
+		f->hashed = false;
+		return 0;
+	}
+	h = fnv(0xcbf29ce484222325ull, buf, len);
+	if (!force && f->hashed && h == f->hash) {
+		free(buf);
+		return 0;
+	}
+	f->hash = h;
+	f->hashed = true;
+
+	n = gw_manifest_parse(buf, len, f->path, &docs, err, sizeof(err));
+	free(buf);
+	if (n < 0) {
+		const char *p = err + strlen(f->path);
+
+		file_set_error(d, f, *p == ':' ? atoi(p + 1) : 0, err);
+		f->conflict = false;
+		return 0;
+	}
+	items = calloc((size_t)n + 1, sizeof(*items));
+	if (items == NULL) {
+		gw_manifest_docs_free(docs, n);
+		snprintf(msg, sizeof(msg), "%s: out of memory", f->path);
+		file_set_error(d, f, 0, msg);
+		f->hashed = false;
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		struct mf_item *it = &items[n_items];
+
+		rc = gw_objcache_check(docs[i].obj, &it->kind, &it->ns, &it->name, err,
+			sizeof(err));
+		if (rc == 1)
+			continue;
+		if (rc < 0) {
+			snprintf(msg, sizeof(msg), "%s:%d: %s", f->path, docs[i].line, err);
+			file_set_error(d, f, docs[i].line, msg);
+			f->conflict = false;
+			goto out;
+		}
+		it->obj = docs[i].obj;
+		it->line = docs[i].line;
+		n_items++;
+	}
+	/* Two definitions in one file: kubectl would apply both, last wins; say so instead. */
+	qsort(items, n_items, sizeof(*items), item_cmp);
+	for (size_t i = 1; i < n_items; i++) {
+		if (item_cmp(&items[i - 1], &items[i]) == 0) {
+			const struct mf_item *a = &items[i - 1], *b = &items[i];
+			const struct mf_item *later = a->line > b->line ? a : b;
+
+			snprintf(msg, sizeof(msg), "%s:%d: %s %s%s%s: defined twice in this file "
+				"(lines %d and %d)", f->path, later->line, gw_kind_name(b->kind),
+				b->ns, b->ns[0] != '\0' ? "/" : "", b->name,
+				a->line < b->line ? a->line : b->line, later->line);
+			file_set_error(d, f, later->line, msg);
+			f->conflict = false;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n_items; i++) {
+		const struct mf_item *it = &items[i];
+		struct mf_own *o = own_find(d, it->kind, it->ns, it->name);
+
+		if (o == NULL || o->f == f || o->f->gone)
+			continue;
+		snprintf(msg, sizeof(msg), "%s:%d: %s %s%s%s: already defined in %s", f->path,
+			it->line, gw_kind_name(it->kind), it->ns, it->ns[0] != '\0' ? "/" : "",
+			it->name, o->f->path);
+		file_set_error(d, f, it->line, msg);
+		f->conflict = true;
+		goto out;
+	}
+
+	gw_objcache_lock(d->cache);
+	for (size_t i = 0; i < n_items; i++) {
+		struct mf_item *it = &items[i];
+		struct mf_own *o = own_find(d, it->kind, it->ns, it->name);
+		char origin[PATH_MAX + 16];
+
+		/* Another file's, going away in this scan (a rename): take it over. */
+		if (o != NULL && o->f != f) {
+			own_unlink(o);
+			own_link(f, o);
+		}
+		if (o == NULL)
+			o = own_add(d, f, it->kind, it->ns, it->name);
+		snprintf(origin, sizeof(origin), "%s:%d", f->path, it->line);
+		/* put() steals the object and edits it: ns/name die with it. */
+		rc = o == NULL ? -ENOMEM :
+			gw_objcache_put(d->cache, json_incref(it->obj), origin, err, sizeof(err));
+		if (rc < 0) {
+			/* Out of memory after the checks passed: all there is to do is say so. */
+			snprintf(msg, sizeof(msg), "%s:%d: %s", f->path, it->line,
+				o == NULL ? "out of memory" : err);
+			if (o != NULL && gw_objcache_get(d->cache, o->kind, o->ns, o->name) == NULL)
+				own_del(d, o);
+			file_set_error(d, f, it->line, msg);
+			f->hashed = false;
+			continue;
+		}
+		o->keep = true;
+	}
+	/* What the new version no longer defines leaves the cache. */
+	for (struct mf_own *o = f->own, *next; o != NULL; o = next) {
+		next = o->next;
+		if (o->keep) {
+			o->keep = false;
+			continue;
+		}
+		gw_objcache_delete(d->cache, o->kind, o->ns, o->name);
+		own_del(d, o);
+	}
+	gw_objcache_unlock(d->cache);
+	if (f->hashed) {
+		file_clear_error(f);
+		d->st.applied++;
+	}
+	rc = had || f->n_own > 0;
+	free(items);
+	gw_manifest_docs_free(docs, n);
+	return rc;
+out:
+	free(items);
+	gw_manifest_docs_free(docs, n);
+	return 0;
+}
+
+/* Remove a vanished file's objects. 1 if it had any. */
+static int
+file_remove(struct gw_manifest_dir *d, struct mf_file *f)
+{
+	int had = f->n_own > 0;
+
+	if (had) {
+		gw_objcache_lock(d->cache);
+		while (f->own != NULL) {
+			struct mf_own *o = f->own;
+
+			gw_objcache_delete(d->cache, o->kind, o->ns, o->name);
+			own_del(d, o);
+		}
+		gw_objcache_unlock(d->cache);
+	}
+	return had;
+}
+
+/* ---- watching ---- */
+
+static void
+watch_note(struct gw_manifest_dir *d, int wd, const char *rel)
+{
+	struct mf_watch *w;
+	char *copy;
+
+	for (size_t i = 0; i < d->n_watches; i++) {
+		w = &d->watches[i];
+		if (w->wd != wd)
+			continue;
+		w->seen = true;
+		if (strcmp(w->rel, rel) != 0 && (copy = strdup(rel)) != NULL) {
+			free(w->rel);
+			w->rel = copy;
+		}
+		return;
+	}
+	if (d->n_watches == d->cap_watches) {
+		size_t cap = d->cap_watches != 0 ? d->cap_watches * 2 : 16;
+
+		w = realloc(d->watches, cap * sizeof(*w));
+		if (w == NULL)
+			return;
+		d->watches = w;
+		d->cap_watches = cap;
+	}
+	copy = strdup(rel);
+	if (copy == NULL)
+		return;
+	w = &d->watches[d->n_watches++];
+	w->wd = wd;
+	w->seen = true;
+	w->rel = copy;
+}
+
+static void
+watch_forget(struct gw_manifest_dir *d, size_t i, bool rm)
+{
+	if (rm)
+		inotify_rm_watch(d->ifd, d->watches[i].wd);
+	free(d->watches[i].rel);
+	d->watches[i] = d->watches[--d->n_watches];
+}
+
+static const struct mf_watch *
+watch_find(const struct gw_manifest_dir *d, int wd)
+{
+	for (size_t i = 0; i < d->n_watches; i++)
+		if (d->watches[i].wd == wd)
+			return &d->watches[i];
+	return NULL;
+}
+
+static int
+file_find(const struct gw_manifest_dir *d, const char *rel)
+{
+	size_t lo = 0, hi = d->n_files;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(d->files[mid]->rel, rel);
+
+		if (r == 0)
+			return (int)mid;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/*
+ * Read what inotify has queued: each event names a file to re-read (stat
+ * alone misses a same-size rewrite within one timestamp tick). Returns the
+ * number of events.
+ */
+static int
+drain_events(struct gw_manifest_dir *d)
+{
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int count = 0;
+
+	if (d->ifd < 0)
+		return 0;
+	for (;;) {
+		ssize_t n = read(d->ifd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			const struct mf_watch *w;
+			char rel[PATH_MAX];
+			int i;
+
+			p += sizeof(*ev) + ev->len;
+			count++;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				for (size_t j = 0; j < d->n_files; j++)
+					d->files[j]->dirty = true;
+				continue;
+			}
+			if (ev->mask & IN_IGNORED) {
+				for (size_t j = 0; j < d->n_watches; j++)
+					if (d->watches[j].wd == ev->wd) {
+						watch_forget(d, j, false);
+						break;
+					}
+				continue;
+			}
+			w = watch_find(d, ev->wd);
+			if (w == NULL || ev->len == 0)
+				continue;
+			if (w->rel[0] != '\0')
+				snprintf(rel, sizeof(rel), "%s/%s", w->rel, ev->name);
+			else
+				snprintf(rel, sizeof(rel), "%s", ev->name);
+			i = file_find(d, rel);
+			if (i >= 0)
+				d->files[i]->dirty = true;
+		}
+	}
+	if (count > 0) {
+		uint64_t t = now_ns();
+
+		if (!d->pending)
+			d->first_ev = t;
+		d->last_ev = t;
+		d->pending = true;
+	}
+	return count;
+}
+
+/* ---- walking ---- */
+
+static bool
+manifest_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+		(n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+		(n > 5 && strcmp(name + n - 5, ".json") == 0);
+}
+
+static int
+cands_add(struct mf_cands *c, const char *rel, const struct stat *st)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap != 0 ? c->cap * 2 : 64;
+		struct mf_cand *v = realloc(c->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n].rel = strdup(rel);
+	if (c->v[c->n].rel == NULL)
+		return -ENOMEM;
+	c->v[c->n].st = *st;
+	c->n++;
+	return 0;
+}
+
+static void
+cands_free(struct mf_cands *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].rel);
+	free(c->v);
+}
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct mf_cand *)a)->rel, ((const struct mf_cand *)b)->rel);
+}
+
+/*
+ * Collect the manifests under directory @rel ("" for the root). The watch
+ * goes on before the listing so nothing written in between is missed.
+ * Returns 0 or -errno; only a failure to open the root is reported.
+ */
+static int
+walk(struct gw_manifest_dir *d, const char *rel, int depth, struct mf_cands *c)
+{
+	char path[PATH_MAX], crel[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int rc = 0;
+
+	if (rel[0] != '\0')
+		snprintf(path, sizeof(path), "%s/%s", d->root, rel);
+	else
+		snprintf(path, sizeof(path), "%s", d->root);
+	if (d->ifd >= 0) {
+		int wd = inotify_add_watch(d->ifd, path, MF_WATCH_MASK);
+
+		if (wd >= 0)
+			watch_note(d, wd, rel);
+	}
+	dir = opendir(path);
+	if (dir == NULL)
+		return rel[0] == '\0' ? -errno : 0;
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
+		char fpath[PATH_MAX];
+		struct stat st, lst;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (rel[0] != '\0') {
+			if ((size_t)snprintf(crel, sizeof(crel), "%s/%s", rel, de->d_name) >=
+					sizeof(crel))
+				continue;
+		} else {
+			snprintf(crel, sizeof(crel), "%s", de->d_name);
+		}
+		if ((size_t)snprintf(fpath, sizeof(fpath), "%s/%s", d->root, crel) >= sizeof(fpath))
+			continue;
+		if (stat(fpath, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			/* Real directories only: a link to a directory could loop. */
+			if (depth < MF_MAX_DIR_DEPTH && lstat(fpath, &lst) == 0 &&
+					S_ISDIR(lst.st_mode))
+				rc = walk(d, crel, depth + 1, c);
+		} else if (S_ISREG(st.st_mode) && manifest_name(de->d_name)) {
+			rc = cands_add(c, crel, &st);
+		}
+	}
+	closedir(dir);
+	return rc;
+}
+
+/* ---- the source ---- */
+
+struct gw_manifest_dir *
+gw_manifest_dir_new(const char *root, struct gw_objcache *cache, unsigned int debounce_ms)
+{
+	struct gw_manifest_dir *d;
+	size_t n;
+
+	if (root == NULL || root[0] == '\0' || cache == NULL) {
+		fprintf(stderr, "dpgw: manifest: no directory or no cache\n");
+		return NULL;
+	}
+	d = calloc(1, sizeof(*d));
+	if (d == NULL || (d->root = strdup(root)) == NULL) {
+		fprintf(stderr, "dpgw: manifest: %s: out of memory\n", root);
+		free(d);
+		return NULL;
+	}
+	/* "dir/" and "dir" name the same files: keep messages free of "dir//x". */
+	n = strlen(d->root);
+	while (n > 1 && d->root[n - 1] == '/')
+		d->root[--n] = '\0';
+	d->cache = cache;
+	d->debounce_ms = debounce_ms != 0 ? debounce_ms : MF_DEFAULT_DEBOUNCE_MS;
+	d->ifd = -1;
+	return d;
+}
+
+void
+gw_manifest_dir_free(struct gw_manifest_dir *d)
+{
+	if (d == NULL)
+		return;
+	if (d->ifd >= 0)
+		close(d->ifd);
+	for (size_t i = 0; i < d->n_watches; i++)
+		free(d->watches[i].rel);
+	free(d->watches);
+	for (size_t i = 0; i < d->own_nb; i++) {
+		struct mf_own *o = d->own_b[i], *next;
+
+		for (; o != NULL; o = next) {
+			next = o->hnext;
+			free(o);
+		}
+	}
+	free(d->own_b);
+	for (size_t i = 0; i < d->n_files; i++)
+		file_free(d->files[i]);
+	free(d->files);
+	free(d->root);
+	free(d);
+}
+
+static bool
+stat_changed(const struct mf_file *f, const struct stat *st)
+{
+	return f->dev != st->st_dev || f->ino != st->st_ino || f->size != st->st_size ||
+		f->mtime.tv_sec != st->st_mtim.tv_sec || f->mtime.tv_nsec != st->st_mtim.tv_nsec;
+}
+
+static struct mf_file *
+file_new(const struct gw_manifest_dir *d, const char *rel)
+{
+	struct mf_file *f = calloc(1, sizeof(*f));
+	size_t n = strlen(d->root) + strlen(rel) + 2;
+
+	if (f == NULL)
+		return NULL;
+	f->rel = strdup(rel);
+	f->path = malloc(n);
+	if (f->rel == NULL || f->path == NULL) {
+		file_free(f);
+		return NULL;
+	}
+	snprintf(f->path, n, "%s/%s", d->root, rel);
+	f->dirty = true;
+	return f;
+}
+
+/*
+ * Merge the walk into the tracked files (both sorted): new files come in
+ * dirty, files whose stat changed become dirty, missing ones are marked
+ * gone (removed after the others are applied, so a rename hands over).
+ */
+static int
+merge_files(struct gw_manifest_dir *d, const struct mf_cands *c)
+{
+	size_t n = d->n_files + c->n, i = 0, j = 0, k = 0;
+	struct mf_file **v = malloc((n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -ENOMEM;
+	while (i < d->n_files || j < c->n) {
+		int r;
+
+		if (i == d->n_files)
+			r = 1;
+		else if (j == c->n)
+			r = -1;
+		else
+			r = strcmp(d->files[i]->rel, c->v[j].rel);
+		if (r < 0) {
+			d->files[i]->gone = true;
+			v[k++] = d->files[i++];
+		} else if (r == 0) {
+			if (stat_changed(d->files[i], &c->v[j].st))
+				d->files[i]->dirty = true;
+			v[k++] = d->files[i++];
+			j++;
+		} else {
+			struct mf_file *f = file_new(d, c->v[j].rel);
+
+			/* Out of memory: the next scan picks the file up. */
+			if (f == NULL) {
+				j++;
+				continue;
+			}
+			v[k++] = f;
+			j++;
+		}
+	}
+	free(d->files);
+	d->files = v;
+	d->n_files = k;
+	return 0;
+}
+
+int
+gw_manifest_dir_scan(struct gw_manifest_dir *d)
+{
+	struct mf_cands c = { 0 };
+	int rc, changed = 0;
+	bool progress;
+	size_t k;
+
+	if (d->ifd < 0) {
+		d->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (d->ifd < 0)
+			fprintf(stderr, "dpgw: manifest: inotify: %s (changes need a rescan)\n",
+				strerror(errno));
+	}
+	drain_events(d);
+	d->pending = false;
+	for (size_t i = 0; i < d->n_watches; i++)
+		d->watches[i].seen = false;
+	rc = walk(d, "", 0, &c);
+	if (rc < 0) {
+		cands_free(&c);
+		return rc;
+	}
+	/* Directories gone or renamed away: their watches go too. */
+	for (size_t i = d->n_watches; i-- > 0;)
+		if (!d->watches[i].seen)
+			watch_forget(d, i, true);
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cand_cmp);
+	rc = merge_files(d, &c);
+	cands_free(&c);
+	if (rc < 0)
+		return rc;
+
+	for (size_t i = 0; i < d->n_files; i++) {
+		struct mf_file *f = d->files[i];
+
+		if (f->gone || !f->dirty)
+			continue;
+		rc = file_process(d, f, false);
+		if (rc == -ENOENT)
+			f->gone = true;
+		else
+			changed += rc;
+	}
+	for (size_t i = 0; i < d->n_files; i++)
+		if (d->files[i]->gone)
+			changed += file_remove(d, d->files[i]);
+	/* Files refused for another file's object: that one may have let go of it. */
+	do {
+		progress = false;
+		for (size_t i = 0; changed > 0 && i < d->n_files; i++) {
+			struct mf_file *f = d->files[i];
+
+			if (f->gone || !f->conflict)
+				continue;
+			rc = file_process(d, f, true);
+			if (rc == -ENOENT) {
+				f->gone = true;
+				changed += file_remove(d, f);
+			} else if (rc > 0 && !f->conflict) {
+				changed += rc;
+				progress = true;
+			}
+		}
+	} while (progress);
+	for (size_t i = k = 0; i < d->n_files; i++) {
+		if (d->files[i]->gone)
+			file_free(d->files[i]);
+		else
+			d->files[k++] = d->files[i];
+	}
+	d->n_files = k;
+	d->st.scans++;
+	return changed;
+}
+
+int
+gw_manifest_dir_fd(const struct gw_manifest_dir *d)
+{
+	return d->ifd;
+}
+
+int
+gw_manifest_dir_poll(struct gw_manifest_dir *d, int timeout_ms)
+{
+	uint64_t deadline = 0, debounce = (uint64_t)d->debounce_ms * 1000000ull;
+
+	if (d->ifd < 0) {
+		int rc = gw_manifest_dir_scan(d);
+
+		if (rc != 0)
+			return rc;
+	}
+	if (d->ifd < 0) {
+		/* No inotify (limits reached): sleep, then rescan everything. */
+		if (poll(NULL, 0, timeout_ms < 0 ? 1000 : timeout_ms) < 0 && errno == EINTR)
+			return -EINTR;
+		return gw_manifest_dir_scan(d);
+	}
+	if (timeout_ms >= 0)
+		deadline = now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	for (;;) {
+		uint64_t t = now_ns(), until;
+		struct pollfd pfd = { .fd = d->ifd, .events = POLLIN };
+		int wait_ms, r;
+
+		if (d->pending) {
+			until = d->last_ev + debounce;
+			if (d->first_ev + 20 * debounce < until)
+				until = d->first_ev + 20 * debounce;
+			if (t >= until)
+				return gw_manifest_dir_scan(d);
+			wait_ms = (int)((until - t + 999999) / 1000000);
+		} else if (timeout_ms < 0) {
+			wait_ms = -1;
+		} else if (t >= deadline) {
+			return 0;
+		} else {
+			wait_ms = (int)((deadline - t + 999999) / 1000000);
+		}
+		r = poll(&pfd, 1, wait_ms);
+		if (r < 0 && errno == EINTR)
+			return -EINTR;
+		if (r < 0)
+			return -errno;
+		if (r > 0)
+			drain_events(d);
+	}
+}
+
+json_t *
+gw_manifest_dir_errors(const struct gw_manifest_dir *d)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->n_files; i++) {
+		const struct mf_file *f = d->files[i];
+		json_t *e;
+
+		if (f->err == NULL)
+			continue;
+		e = json_pack("{s:s,s:i,s:s}", "file", f->path, "line", f->err_line, "error",
+			f->err);
+		if (e == NULL || json_array_append_new(a, e) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+void
+gw_manifest_dir_stats(const struct gw_manifest_dir *d, struct gw_manifest_stats *s)
+{
+	*s = d->st;
+	s->files = d->n_files;
+	s->objects = d->own_count;
+}

@@ -21,7 +21,9 @@
  * the file's new content is applied, the objects of its last good version
  * stay in the cache, and the error is recorded for that file
  * ("manifests/routes.yaml:14:3: mapping values are not allowed here").
- * An object defined by two files is an error for the file read later.
+ * An object defined by two files is an error for the file read later
+ * (retried whenever another file changes, so it applies once the first
+ * lets go); one defined twice in one file is an error for that file.
  * A file that disappears takes its objects with it.
  *
  * Watching: inotify on every directory of the tree (IN_CREATE, IN_DELETE,
@@ -88,23 +90,34 @@ int gw_manifest_dir_fd(const struct gw_manifest_dir *d);
 /*
  * Wait up to @timeout_ms (-1: forever) for changes; drain inotify events,
  * wait out the debounce, rescan. Returns like gw_manifest_dir_scan(), or 0
- * on timeout with nothing pending. -EINTR if interrupted.
+ * on timeout with nothing pending. -EINTR if interrupted. Once an event is
+ * in, the debounce is waited out even past @timeout_ms (at most 20
+ * intervals); a rescan that finds nothing to apply (an editor's swap file
+ * came and went, a refused file) returns 0 at once. Before the first scan,
+ * it scans and returns that.
  */
 int gw_manifest_dir_poll(struct gw_manifest_dir *d, int timeout_ms);
 
 /*
  * The current per-file errors as a new JSON array of
- * {"file": "...", "line": N, "error": "..."} (empty if none).
+ * {"file": "...", "line": N, "error": "..."} (empty if none), in path
+ * order; "error" is the whole message, "file:line[:col]: reason"; line 0
+ * when the file could not be read.
  */
 json_t *gw_manifest_dir_errors(const struct gw_manifest_dir *d);
 
-/* Counters: files tracked, scans, files applied, files refused. */
+/*
+ * Counters: files tracked, scans, files applied, files refused, objects
+ * this source has in the cache now, files read from disk (a rescan reads
+ * only the files that inotify or stat say changed).
+ */
 struct gw_manifest_stats {
 	uint64_t files;
 	uint64_t scans;
 	uint64_t applied;
 	uint64_t refused;
 	uint64_t objects;
+	uint64_t reads;
 };
 void gw_manifest_dir_stats(const struct gw_manifest_dir *d, struct gw_manifest_stats *s);
 

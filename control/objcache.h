@@ -20,7 +20,9 @@
  * On put, metadata is normalised the way an API server would:
  *   - metadata.namespace set (namespaced kinds) or removed (cluster-scoped);
  *   - metadata.generation: kept if the object gives one; otherwise 1 for a
- *     new object, and on replace the old value, plus one if "spec" changed;
+ *     new object, and on replace the old value, plus one if "spec" changed
+ *     (for kinds without a spec, EndpointSlice and Secret: if anything
+ *     outside metadata changed, as an API server does);
  *   - metadata.creationTimestamp: kept if given (RFC 3339, validated);
  *     otherwise the replaced object's, or for a new object a stable
  *     synthetic one, 2000-01-01T00:00:00Z plus one second per object the
@@ -28,7 +30,11 @@
  *   - metadata.resourceVersion: the cache's version counter as a string;
  *   - metadata.uid: kept, or a stable one derived from kind/ns/name.
  * "status" from the source is dropped: status is what the translator
- * computes (gw_objcache_set_status()).
+ * computes (gw_objcache_set_status()); a replaced object keeps its last
+ * computed status until the translator sets a new one.
+ *
+ * Lookups (get, delete, set_status) take @ns NULL as "default"; for
+ * cluster-scoped kinds @ns is ignored.
  *
  * Not thread-safe by itself: writers (the source thread) and readers (the
  * admin thread) bracket their use with gw_objcache_lock()/_unlock().
@@ -107,10 +113,23 @@ void gw_objcache_unlock(struct gw_objcache *c);
  * and the cache unchanged. Checks: object with string apiVersion, kind
  * and metadata.name (DNS-1123 subdomain, at most 253 bytes; a namespace a
  * DNS-1123 label), apiVersion served for the kind, spec an object when
- * present, metadata.labels a string map, creationTimestamp RFC 3339.
+ * present, metadata.labels and metadata.annotations string maps,
+ * metadata.generation a non-negative integer, creationTimestamp RFC 3339.
  */
 int gw_objcache_put(struct gw_objcache *c, json_t *obj, const char *origin,
 	char *err, size_t errlen);
+
+/*
+ * The validation of gw_objcache_put() alone, touching no cache: 0 with the
+ * kind, namespace (defaulted: "default", or "" for cluster-scoped kinds)
+ * and name the object would be stored under (@ns and @name point into
+ * @obj or static storage: valid while @obj is unchanged); 1 for a kind the
+ * gateway does not read; -EINVAL with the reason in @err. Lets a source
+ * check a whole file before it changes the cache. Any out pointer may be
+ * NULL.
+ */
+int gw_objcache_check(const json_t *obj, enum gw_kind *kind, const char **ns,
+	const char **name, char *err, size_t errlen);
 
 /* Delete; 0 or -ENOENT. */
 int gw_objcache_delete(struct gw_objcache *c, enum gw_kind kind, const char *ns,
@@ -122,8 +141,9 @@ const struct gw_obj *gw_objcache_get(const struct gw_objcache *c, enum gw_kind k
 
 /*
  * The objects of @kind sorted by namespace then name, into a new array
- * (*@out, free() it); @ns non-NULL restricts to one namespace. Returns the
- * count, or -ENOMEM.
+ * (*@out, free() it, even for a count of 0); @ns non-NULL restricts to one
+ * namespace (ignored for cluster-scoped kinds). Returns the count, or
+ * -ENOMEM (-EINVAL for a kind out of range).
  */
 int gw_objcache_list(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
 	const struct gw_obj ***out);

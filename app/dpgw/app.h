@@ -35,6 +35,7 @@ struct gw_app {
 	struct gw_worker *workers[GW_MAX_WORKERS];
 	struct gw_gen_domain *gen;
 	bool workers_running;
+	struct gw_app_gateway *gw;      /* gateway.c: Gateway API source and translator */
 };
 
 /* ports.c: probe-free setup of every configured port (EAL already probed them). */
@@ -44,8 +45,26 @@ void gw_app_ports_close(struct gw_app *app);
 /* main.c: apply a new configuration file (reloadable keys only). 0 or -errno. */
 int gw_app_reload(struct gw_app *app, char *err, size_t errlen);
 
+/*
+ * gateway.c: the Gateway API loop. Start reads the manifest directory,
+ * translates and publishes once, then watches in a control thread.
+ */
+struct gw_dp_gateway;
+int gw_app_gateway_start(struct gw_app *app, char *err, size_t errlen);
+void gw_app_gateway_stop(struct gw_app *app);
+/* Ask the loop to translate again (the VIP pool may have changed). */
+void gw_app_gateway_retranslate(struct gw_app *app);
+/*
+ * Publish a generation built from @cfg (NULL: share the live l3 part) and
+ * @gw (NULL: share the live gateway part; else takes the caller's
+ * reference). Caller holds cfg_lock. 0 or -errno with a message.
+ */
+int gw_app_publish(struct gw_app *app, const struct gw_config *cfg, struct gw_dp_gateway *gw,
+	char *err, size_t errlen);
+
 /* show.c: register admin commands and telemetry. */
 struct gw_admin;
 int gw_app_admin_register(struct gw_app *app, struct gw_admin *admin);
+int gw_app_gateway_admin_register(struct gw_app *app, struct gw_admin *admin);
 
 #endif /* GW_APP_H */

@@ -117,20 +117,6 @@ build_eal_args(struct gw_app *app, int uargc, char **uargv, char **eal, char *lc
 	return n;
 }
 
-static int
-publish_config(struct gw_app *app, const struct gw_config *cfg, char *err, size_t errlen)
-{
-	struct gw_dp *dp = gw_compile(cfg, (int)rte_socket_id(), err, errlen);
-	uint64_t num;
-
-	if (dp == NULL)
-		return -EINVAL;
-	num = gw_gen_publish(app->gen, &dp->gen);
-	GW_LOG(INFO, "generation %" PRIu64 " published (%u addresses+vips, %u routes)", num,
-		dp->l3->n_local4 + dp->l3->n_local6, dp->l3->n_routes);
-	return 0;
-}
-
 int
 gw_app_reload(struct gw_app *app, char *err, size_t errlen)
 {
@@ -146,10 +132,12 @@ gw_app_reload(struct gw_app *app, char *err, size_t errlen)
 		rc = -EINVAL;
 	}
 	if (rc == 0)
-		rc = publish_config(app, &next, err, errlen);
+		rc = gw_app_publish(app, &next, NULL, err, errlen);
 	if (rc == 0)
 		app->cfg = next;
 	pthread_mutex_unlock(&app->cfg_lock);
+	if (rc == 0)
+		gw_app_gateway_retranslate(app);
 	if (rc != 0)
 		GW_LOG(ERR, "reload refused, the running configuration keeps serving: %s", err);
 	return rc;
@@ -312,7 +300,13 @@ main(int argc, char **argv)
 	app.gen = gw_gen_domain_create("dpgw", app.n_workers);
 	if (app.gen == NULL)
 		rte_exit(EXIT_FAILURE, "cannot create generation domain\n");
-	if (publish_config(&app, &app.cfg, err, sizeof(err)) != 0)
+	pthread_mutex_lock(&app.cfg_lock);
+	rc = gw_app_publish(&app, &app.cfg, NULL, err, sizeof(err));
+	pthread_mutex_unlock(&app.cfg_lock);
+	if (rc != 0)
+		rte_exit(EXIT_FAILURE, "%s\n", err);
+	/* the Gateway API tables are in the first generation the workers see */
+	if (gw_app_gateway_start(&app, err, sizeof(err)) != 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	if (start_workers(&app, err, sizeof(err)) != 0) {
 		GW_LOG(ERR, "%s", err);
@@ -321,6 +315,7 @@ main(int argc, char **argv)
 	} else {
 		admin = gw_admin_create(app.cfg.admin.socket);
 		if (admin == NULL || gw_app_admin_register(&app, admin) != 0 ||
+				gw_app_gateway_admin_register(&app, admin) != 0 ||
 				gw_admin_start(admin) != 0) {
 			GW_LOG(ERR, "admin socket %s unavailable; stopping", app.cfg.admin.socket);
 			quit_signal = SIGTERM;
@@ -341,6 +336,7 @@ main(int argc, char **argv)
 	}
 	GW_LOG(INFO, "signal %d: stopping", (int)quit_signal);
 	gw_admin_free(admin);
+	gw_app_gateway_stop(&app);
 	stop_workers(&app);
 	gw_app_ports_close(&app);
 	log_final_counters(&app);

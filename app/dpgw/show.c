@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <netinet/in.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -179,11 +180,110 @@ show_neigh(const json_t *args, void *arg, char *err, size_t errlen)
 	return json_pack("{s:o}", "neighbours", list);
 }
 
+static const char *const path_types[] = {"PathPrefix", "Exact", "RegularExpression"};
+static const char *const be_states[] = {"ok", "invalid", "no-endpoints"};
+
+static json_t *
+kv_matches_json(unsigned int n, const struct gw_route_kv_match *m)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "name", m[i].name, "value",
+			m[i].value, "type", m[i].type == GW_ROUTE_VALUE_REGEX ? "RegularExpression" :
+			"Exact"));
+	return a;
+}
+
+static json_t *
+endpoints_json(unsigned int n, const struct gw_route_endpoint *e)
+{
+	json_t *a = json_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:i}", "address",
+			inet_ntop(e[i].family, e[i].addr, buf, sizeof(buf)), "port", e[i].port));
+	return a;
+}
+
+static const char *const filter_names[] = {"RequestHeaderModifier", "ResponseHeaderModifier",
+	"RequestRedirect", "URLRewrite", "RequestMirror"};
+
+static int
+walk_http(const struct gw_route_walk_entry *e, void *arg)
+{
+	json_t *out = arg, *be, *filters;
+	char vip[INET6_ADDRSTRLEN];
+	const struct gw_route_rule *r = e->rule;
+
+	if (r == NULL) {
+		json_array_append_new(out, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s}",
+			"group", (int)e->group, "vip", inet_ntop(e->family, e->vip, vip, sizeof(vip)),
+			"port", e->port, "listener", e->listener->name, "hostname",
+			e->listener->hostname, "vhost", e->vhost != NULL ? e->vhost : ""));
+		return 0;
+	}
+	be = json_array();
+	for (unsigned int i = 0; i < r->n_backends; i++)
+		json_array_append_new(be, json_pack("{s:s, s:i, s:s, s:o}", "name",
+			r->backends[i].name, "weight", (int)r->backends[i].weight, "state",
+			be_states[r->backends[i].state], "endpoints",
+			endpoints_json(r->backends[i].n_endpoints, r->backends[i].endpoints)));
+	filters = json_array();
+	for (unsigned int i = 0; i < r->n_filters; i++)
+		json_array_append_new(filters, json_string(filter_names[r->filters[i].type]));
+	json_array_append_new(out, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:i, s:s, s:i, s:i, "
+		"s:s, s:s, s:s?, s:o, s:o, s:o, s:o, s:i, s:i}",
+		"group", (int)e->group, "vip", inet_ntop(e->family, e->vip, vip, sizeof(vip)),
+		"port", e->port, "listener", e->listener->name, "hostname", e->listener->hostname,
+		"vhost", e->vhost, "order", (int)e->order,
+		"route", r->route_name, "rule", (int)r->rule_index, "match", (int)e->match_index,
+		"namespace", r->route_ns, "path_type", path_types[e->path_type], "path", e->path,
+		"method", e->method != NULL ? json_string(e->method) : json_null(),
+		"headers", kv_matches_json(e->n_headers, e->headers),
+		"query", kv_matches_json(e->n_query, e->query),
+		"backends", be, "filters", filters,
+		"timeout_request_ms", (int)r->timeout_request_ms,
+		"timeout_backend_request_ms", (int)r->timeout_backend_request_ms));
+	return 0;
+}
+
+static json_t *
+l4_json(const struct gw_lb_table *t)
+{
+	json_t *out = json_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	for (unsigned int i = 0; t != NULL && i < gw_lb_table_count(t); i++) {
+		const struct gw_lb_service *s = gw_lb_table_at(t, i);
+		json_t *eps = json_array();
+
+		for (unsigned int k = 0; k < s->n_endpoints; k++) {
+			uint32_t slots = 0;
+
+			for (uint32_t j = 0; j < s->maglev_size; j++)
+				slots += s->lut[j] == k;
+			json_array_append_new(eps, json_pack("{s:s, s:i, s:i, s:i}", "address",
+				inet_ntop(s->endpoints[k].family, s->endpoints[k].addr, buf, sizeof(buf)),
+				"port", s->endpoints[k].port, "weight", (int)s->endpoints[k].weight,
+				"slots", (int)slots));
+		}
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:i, s:i, s:o}", "listener",
+			s->name, "protocol", s->proto == IPPROTO_TCP ? "TCP" : "UDP", "vip",
+			inet_ntop(s->family, s->vip, buf, sizeof(buf)), "port", s->port,
+			"maglev_size", (int)s->maglev_size, "endpoints", eps));
+	}
+	return out;
+}
+
 static json_t *
 show_routes(const json_t *args, void *arg, char *err, size_t errlen)
 {
 	struct gw_app *app = arg;
 	json_t *routes = json_array(), *vips = json_array(), *addrs = json_array();
+	json_t *http = json_array(), *l4 = NULL;
+	uint64_t tables = 0;
 	const struct gw_gen *g;
 	const struct gw_l3 *l3;
 	uint64_t num = 0;
@@ -219,10 +319,19 @@ show_routes(const json_t *args, void *arg, char *err, size_t errlen)
 			}
 		}
 	}
+	if (g != NULL) {
+		const struct gw_dp *dp = gw_dp_from_gen(g);
+
+		if (dp->http != NULL)
+			gw_route_table_walk(dp->http, walk_http, http);
+		l4 = l4_json(dp->l4);
+		tables = dp->gateway != NULL ? dp->gateway->version : 0;
+	}
 	gw_gen_writer_unlock(app->gen);
 	pthread_mutex_unlock(&app->cfg_lock);
-	return json_pack("{s:I, s:o, s:o, s:o}", "generation", (json_int_t)num, "routes", routes,
-		"vips", vips, "addresses", addrs);
+	return json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o}", "generation", (json_int_t)num,
+		"routes", routes, "vips", vips, "addresses", addrs, "gateway_tables",
+		(json_int_t)tables, "http", http, "l4", l4 != NULL ? l4 : json_array());
 }
 
 static json_t *

@@ -12,12 +12,14 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -34,10 +36,15 @@
 #define EXIT_CONNECT 3  /* nobody listens on the socket */
 
 #define TIMEOUT_MS 5000
+
+/* Long options without a letter. */
+#define OPT_RENDER_FILE   256
+#define OPT_RENDER_NOW    257
+#define OPT_PRINT_REQUEST 258
 #define RESPONSE_MAX (256u << 20)
 
 static const char usage_text[] =
-	"Usage: dpgwctl [--socket PATH | -c CONFIG] [-o table|json] COMMAND...\n"
+	"Usage: dpgwctl [--socket PATH | -c CONFIG] [-o table|wide|json|yaml] COMMAND...\n"
 	"\n"
 	"Query and control a running dpgw through its admin socket.\n"
 	"\n"
@@ -47,8 +54,15 @@ static const char usage_text[] =
 	"                              per-worker counters and drop reasons; zero rows are\n"
 	"                              hidden unless --all; --worker N shows one worker\n"
 	"  show neigh                  ARP/ND neighbour entries of every worker\n"
-	"  show routes                 routes, local addresses and VIPs of the live generation\n"
+	"  show routes                 routes, local addresses and VIPs of the live generation,\n"
+	"                              then the compiled Gateway API tables (HTTP rules per\n"
+	"                              listener in precedence order, L4 services)\n"
+	"  show gateway                Gateway API source, translations, manifest errors\n"
 	"  show generation             the live configuration generation and what each worker uses\n"
+	"  get KIND [NAME] [-n NAMESPACE | -A]\n"
+	"                              Gateway API objects dpgw serves, with their status, like\n"
+	"                              kubectl get: gatewayclasses, gateways, httproutes,\n"
+	"                              grpcroutes, tlsroutes, tcproutes, udproutes, ...\n"
 	"  reload                      re-read the configuration (like SIGHUP)\n"
 	"  help                        the commands the running daemon offers\n"
 	"  raw 'JSON'                  send one request as is and print the whole response\n"
@@ -56,7 +70,10 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -s, --socket PATH           admin socket (default " GW_DEFAULT_ADMIN_SOCKET ")\n"
 	"  -c, --config FILE           take the socket from FILE's admin.socket\n"
-	"  -o, --output table|json     readable tables (default) or the response data as JSON\n"
+	"  -o, --output FORMAT         table (default); wide: get with more columns; json or\n"
+	"                              yaml: the response data (get: the objects, as kubectl)\n"
+	"  -n, --namespace NS          get: objects in namespace NS only\n"
+	"  -A, --all-namespaces        get: objects in every namespace\n"
 	"  -a, --all                   show stats: show zero counters too\n"
 	"  -w, --worker N              show stats: only worker N\n"
 	"  -h, --help                  this text\n"
@@ -67,6 +84,14 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 success, 1 error (from dpgw or talking to it), 2 usage,\n"
 	"3 cannot connect to the socket.\n";
+
+static const char get_usage_text[] =
+	"Usage: dpgwctl get KIND [NAME] [-n NAMESPACE | -A] [-o wide|json|yaml]\n"
+	"\n"
+	"Show the Gateway API objects dpgw serves, with their status, like kubectl get.\n"
+	"KIND is a kind as kubectl names it (gateways, gateway, gtw, httproutes, ...);\n"
+	"with NAME only that object. -n NAMESPACE limits namespaced kinds to one\n"
+	"namespace, -A asks for every namespace.\n";
 
 static void
 die(int code, const char *fmt, ...)
@@ -586,6 +611,8 @@ print_neigh(const json_t *data)
 	table_free(t);
 }
 
+static void print_gateway_tables(const json_t *data);
+
 static void
 print_routes(const json_t *data)
 {
@@ -639,6 +666,194 @@ print_routes(const json_t *data)
 		}
 		printf("%s\n", json_array_size(vs) == 0 ? "  (none)" : "");
 	}
+	if (json_object_get(data, "http") != NULL)
+		print_gateway_tables(data);
+}
+
+/* The match of a compiled HTTP rule in one cell: "Exact /a GET h:x=1 q:a=b". */
+static void
+match_text(char *buf, size_t len, const json_t *e)
+{
+	const char *pt = json_string_value(json_object_get(e, "path_type"));
+	const char *m = json_string_value(json_object_get(e, "method"));
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf + n, len - n, "%s %s",
+		pt == NULL ? "?" : strcmp(pt, "PathPrefix") == 0 ? "prefix" :
+		strcmp(pt, "Exact") == 0 ? "exact" : "regex",
+		json_string_value(json_object_get(e, "path")) ?: "");
+	if (m != NULL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " %s", m);
+	for (int k = 0; k < 2; k++) {
+		const json_t *a = json_object_get(e, k == 0 ? "headers" : "query");
+
+		for (size_t i = 0; i < json_array_size(a) && n < len; i++) {
+			const json_t *h = json_array_get(a, i);
+
+			n += (size_t)snprintf(buf + n, len - n, " %s:%s%s%s", k == 0 ? "h" : "q",
+				json_string_value(json_object_get(h, "name")) ?: "",
+				strcmp(json_string_value(json_object_get(h, "type")) ?: "", "Exact") == 0 ?
+					"=" : "~",
+				json_string_value(json_object_get(h, "value")) ?: "");
+		}
+	}
+}
+
+static void
+backends_text(char *buf, size_t len, const json_t *e)
+{
+	const json_t *bs = json_object_get(e, "backends");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < json_array_size(bs) && n < len; i++) {
+		const json_t *b = json_array_get(bs, i);
+		const char *st = json_string_value(json_object_get(b, "state")) ?: "?";
+		json_int_t w = 0;
+
+		jint(b, "weight", &w);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s w=%" JSON_INTEGER_FORMAT " eps=%zu%s%s",
+			i ? ", " : "", json_string_value(json_object_get(b, "name")) ?: "?", w,
+			json_array_size(json_object_get(b, "endpoints")),
+			strcmp(st, "ok") == 0 ? "" : " ", strcmp(st, "ok") == 0 ? "" : st);
+	}
+	if (json_array_size(bs) == 0 && n < len) {
+		const json_t *fs = json_object_get(e, "filters");
+		bool redirect = false;
+
+		for (size_t i = 0; i < json_array_size(fs); i++)
+			redirect |= strcmp(json_string_value(json_array_get(fs, i)) ?: "",
+				"RequestRedirect") == 0;
+		snprintf(buf, len, "%s", redirect ? "(redirect)" : "(none: 500)");
+	}
+}
+
+static void
+print_gateway_tables(const json_t *data)
+{
+	static const char *const hhead[] = { "LISTENER", "VIP:PORT", "VHOST", "#", "ROUTE",
+		"MATCH", "BACKENDS", NULL };
+	static const char *const lhead[] = { "LISTENER", "PROTO", "VIP:PORT", "ENDPOINT",
+		"WEIGHT", "SLOTS", NULL };
+	const json_t *http = json_object_get(data, "http"), *l4 = json_object_get(data, "l4");
+	struct table *t;
+	json_int_t v = 0;
+	char buf[1024];
+
+	jint(data, "gateway_tables", &v);
+	printf("\ngateway tables v%" JSON_INTEGER_FORMAT ": %zu HTTP rules, %zu L4 services\n",
+		v, json_array_size(http), json_array_size(l4));
+	if (json_array_size(http) > 0) {
+		t = table_new(7);
+		table_header(t, hhead);
+		for (size_t i = 0; i < json_array_size(http); i++) {
+			const json_t *e = json_array_get(http, i);
+			const char *vip = json_string_value(json_object_get(e, "vip")) ?: "?";
+			const char *vh = json_string_value(json_object_get(e, "vhost"));
+			json_int_t port = 0, order = 0, rule = 0;
+
+			jint(e, "port", &port);
+			table_row(t, ROW_DATA);
+			cell_json(t, 0, json_object_get(e, "listener"));
+			table_cell(t, 1, strchr(vip, ':') ? "[%s]:%" JSON_INTEGER_FORMAT :
+				"%s:%" JSON_INTEGER_FORMAT, vip, port);
+			table_cell(t, 2, "%s", vh == NULL || *vh == '\0' ? "*" : vh);
+			if (json_object_get(e, "route") == NULL) {
+				table_cell(t, 3, "-");
+				table_cell(t, 4, "(no routes: 404)");
+				continue;
+			}
+			jint(e, "order", &order);
+			jint(e, "rule", &rule);
+			table_cell(t, 3, "%" JSON_INTEGER_FORMAT, order);
+			table_cell(t, 4, "%s/%s#%" JSON_INTEGER_FORMAT,
+				json_string_value(json_object_get(e, "namespace")) ?: "",
+				json_string_value(json_object_get(e, "route")) ?: "", rule);
+			match_text(buf, sizeof(buf), e);
+			table_cell(t, 5, "%s", buf);
+			backends_text(buf, sizeof(buf), e);
+			table_cell(t, 6, "%s", buf);
+		}
+		putchar('\n');
+		table_print(t, "");
+		table_free(t);
+	}
+	if (json_array_size(l4) > 0) {
+		t = table_new(6);
+		table_header(t, lhead);
+		for (size_t i = 0; i < json_array_size(l4); i++) {
+			const json_t *s = json_array_get(l4, i), *eps = json_object_get(s, "endpoints");
+			const char *vip = json_string_value(json_object_get(s, "vip")) ?: "?";
+			json_int_t port = 0;
+
+			jint(s, "port", &port);
+			for (size_t k = 0; k < (json_array_size(eps) ? json_array_size(eps) : 1); k++) {
+				const json_t *ep = json_array_get(eps, k);
+
+				table_row(t, ROW_DATA);
+				cell_json(t, 0, json_object_get(s, "listener"));
+				cell_json(t, 1, json_object_get(s, "protocol"));
+				table_cell(t, 2, strchr(vip, ':') ? "[%s]:%" JSON_INTEGER_FORMAT :
+					"%s:%" JSON_INTEGER_FORMAT, vip, port);
+				if (ep == NULL) {
+					table_cell(t, 3, "(no endpoints)");
+					continue;
+				}
+				json_int_t eport = 0;
+
+				jint(ep, "port", &eport);
+				table_cell(t, 3, "%s:%" JSON_INTEGER_FORMAT,
+					json_string_value(json_object_get(ep, "address")) ?: "?", eport);
+				cell_int(t, 4, ep, "weight");
+				cell_int(t, 5, ep, "slots");
+			}
+		}
+		putchar('\n');
+		table_print(t, "");
+		table_free(t);
+	}
+}
+
+static void
+print_gateway(const json_t *data)
+{
+	const json_t *sum = json_object_get(data, "summary");
+	const json_t *errs = json_object_get(data, "manifest_errors");
+	const json_t *m = json_object_get(data, "manifest");
+	const char *key;
+	json_t *val;
+	json_int_t v = 0, f = 0;
+	double ms = json_real_value(json_object_get(data, "last_ms"));
+
+	jint(data, "version", &v);
+	jint(data, "failures", &f);
+	printf("source      %s %s\n", json_string_value(json_object_get(data, "source")) ?: "?",
+		json_string_value(json_object_get(data, "manifests")) ?: "");
+	printf("controller  %s\n", json_string_value(json_object_get(data, "controller_name")) ?: "?");
+	printf("tables      v%" JSON_INTEGER_FORMAT " (last translation %.2f ms), %"
+		JSON_INTEGER_FORMAT " failed\n", v, ms, f);
+	if (json_string_value(json_object_get(data, "last_error")) != NULL)
+		printf("last error  %s\n", json_string_value(json_object_get(data, "last_error")));
+	if (json_is_object(m)) {
+		json_int_t files = 0, applied = 0, refused = 0;
+
+		jint(m, "files", &files);
+		jint(m, "applied", &applied);
+		jint(m, "refused", &refused);
+		printf("manifests   %" JSON_INTEGER_FORMAT " files, %" JSON_INTEGER_FORMAT
+			" applied, %" JSON_INTEGER_FORMAT " refused\n", files, applied, refused);
+	}
+	if (json_is_object(sum)) {
+		printf("summary    ");
+		json_object_foreach((json_t *)sum, key, val)
+			if (json_is_integer(val))
+				printf(" %s=%" JSON_INTEGER_FORMAT, key, json_integer_value(val));
+		putchar('\n');
+	}
+	printf("\nmanifest errors: %zu\n", json_array_size(errs));
+	for (size_t i = 0; i < json_array_size(errs); i++)
+		printf("  %s\n", json_string_value(json_object_get(json_array_get(errs, i),
+			"error")) ?: "?");
 }
 
 static void
@@ -704,6 +919,29 @@ print_help(const json_t *data)
 }
 
 /* ---- talking to the daemon ---- */
+
+/* --render-file: a canned response instead of the daemon's, to test the output. */
+static char *
+read_response_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 4096, got = 0, n;
+	char *buf;
+
+	if (f == NULL)
+		die(EXIT_ERROR, "cannot open %s: %s", path, strerror(errno));
+	buf = xrealloc(NULL, cap);
+	while ((n = fread(buf + got, 1, cap - got - 1, f)) > 0) {
+		got += n;
+		if (got + 1 == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	if (ferror(f))
+		die(EXIT_ERROR, "cannot read %s", path);
+	fclose(f);
+	buf[got] = '\0';
+	return buf;
+}
 
 static long
 ms_left(const struct timespec *deadline)
@@ -803,7 +1041,7 @@ exchange(const char *path, const char *req)
 
 /* ---- command line ---- */
 
-enum output { OUT_TABLE, OUT_JSON };
+enum output { OUT_TABLE, OUT_WIDE, OUT_JSON, OUT_YAML };
 
 static const char *
 socket_from_config(const char *file)
@@ -840,6 +1078,7 @@ show_command(const char *what)
 	static const char *const neigh[] = { "neigh", "neighbours", "neighbors", "arp", NULL };
 	static const char *const routes[] = { "routes", "route", NULL };
 	static const char *const gen[] = { "generation", "gen", NULL };
+	static const char *const gw[] = { "gateway", "gw", "translator", NULL };
 
 	if (word_in(what, ports))
 		return "show ports";
@@ -851,7 +1090,689 @@ show_command(const char *what)
 		return "show routes";
 	if (word_in(what, gen))
 		return "show generation";
+	if (word_in(what, gw))
+		return "show gateway";
 	return NULL;
+}
+
+static bool
+word_in_nocase(const char *w, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcasecmp(w, *list) == 0)
+			return true;
+	return false;
+}
+
+/* ---- YAML output ---- */
+
+/*
+ * A small block-style emitter for jansson values, laid out like kubectl's
+ * (a sequence sits at its key's indentation). A string is plain unless a
+ * YAML 1.1 or 1.2 reader could take it for something else (a number, a
+ * bool, a date, a comment, an indicator), double-quoted otherwise, and a
+ * literal block when it spans lines and nothing in it needs escaping.
+ * Quoting too much is harmless; too little changes the data, so -o yaml
+ * must always read back as what -o json prints.
+ */
+
+/* Numbers, dates and sexagesimals of YAML 1.1 (PyYAML, go-yaml v2) and 1.2. */
+static const char yaml_number_re[] =
+	"^[-+]?[0-9][0-9_]*$"
+	"|^[-+]?0b[01_]+$"
+	"|^[-+]?0x[0-9a-f_]+$"
+	"|^[-+]?0o[0-7_]+$"
+	"|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?$"
+	"|^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([e][-+]?[0-9]+)?$"
+	"|^[-+]?[0-9][0-9_]*(\\.[0-9_]*)?[e][-+]?[0-9]+$"
+	"|^[-+]?\\.(inf|nan)$"
+	"|^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?";
+
+static bool
+yaml_is_number(const char *s)
+{
+	static regex_t re;
+	static bool ready;
+
+	if (!ready) {
+		if (regcomp(&re, yaml_number_re, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+			die(EXIT_ERROR, "cannot compile the YAML number pattern");
+		ready = true;
+	}
+	return regexec(&re, s, 0, NULL, 0) == 0;
+}
+
+/* Bools and nulls of YAML 1.1 and 1.2 in any case, merge keys and the 1.1 "=" value. */
+static bool
+yaml_is_word(const char *s)
+{
+	static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "y",
+		"n", "null", "~", "<<", "=", NULL };
+	const char *const *w;
+
+	for (w = words; *w != NULL; w++)
+		if (strcasecmp(s, *w) == 0)
+			return true;
+	return false;
+}
+
+/* Line breaks YAML 1.1 adds to \n and \r (NEL, LS, PS) and the BOM: always escaped. */
+static unsigned int
+yaml_special_utf8(const unsigned char *p, size_t left)
+{
+	if (left >= 2 && p[0] == 0xc2 && p[1] == 0x85)
+		return 2;
+	if (left >= 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+		return 3;
+	if (left >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/* Anything but \n and \t that needs an escape. */
+static bool
+yaml_has_unprintable(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ||
+				yaml_special_utf8((const unsigned char *)s + i, len - i) > 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+yaml_plain_ok(const char *s, size_t len)
+{
+	if (len == 0 || strlen(s) != len || yaml_has_unprintable(s, len))
+		return false;
+	if (memchr(s, '\n', len) != NULL || memchr(s, '\t', len) != NULL)
+		return false;
+	if (s[0] == ' ' || s[len - 1] == ' ' || s[len - 1] == ':')
+		return false;
+	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) != NULL)
+		return false;
+	if (strstr(s, ": ") != NULL || strstr(s, " #") != NULL)
+		return false;
+	if (strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0)
+		return false;
+	return !yaml_is_word(s) && !yaml_is_number(s);
+}
+
+/*
+ * Several lines, printable, and a first line that starts with text: the
+ * indentation of a literal block is then the one it is written with.
+ * Trailing blanks on a line are left to quotes: readers differ on lines
+ * of only blanks, and they are invisible anyway.
+ */
+static bool
+yaml_literal_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || strlen(s) != len || memchr(s, '\n', len) == NULL)
+		return false;
+	if (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || yaml_has_unprintable(s, len))
+		return false;
+	for (i = 0; i < len; i++)
+		if ((s[i] == ' ' || s[i] == '\t') && (i + 1 == len || s[i + 1] == '\n'))
+			return false;
+	return true;
+}
+
+static void
+yaml_quoted(FILE *f, const char *s, size_t len)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned int n = yaml_special_utf8((const unsigned char *)s + i, len - i);
+
+		if (n > 0) {
+			fputs(c == 0xc2 ? "\\N" : c == 0xef ? "\\uFEFF" :
+				(unsigned char)s[i + 2] == 0xa8 ? "\\L" : "\\P", f);
+			i += n - 1;
+		} else if (c == '"' || c == '\\') {
+			fprintf(f, "\\%c", c);
+		} else if (c == '\n') {
+			fputs("\\n", f);
+		} else if (c == '\t') {
+			fputs("\\t", f);
+		} else if (c == '\r') {
+			fputs("\\r", f);
+		} else if (c == '\0') {
+			fputs("\\0", f);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\x%02x", c);
+		} else {
+			fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/* "|", "|-" or "|+" after the key, then the lines at @indent. */
+static void
+yaml_literal(FILE *f, const char *s, size_t len, unsigned int indent)
+{
+	size_t trail = 0, i, start;
+
+	while (trail < len && s[len - 1 - trail] == '\n')
+		trail++;
+	fputs(trail == 0 ? "|-\n" : trail == 1 ? "|\n" : "|+\n", f);
+	len -= trail;
+	for (start = 0, i = 0; i <= len; i++) {
+		if (i < len && s[i] != '\n')
+			continue;
+		if (i > start)
+			fprintf(f, "%*s%.*s", (int)indent, "", (int)(i - start), s + start);
+		fputc('\n', f);
+		start = i + 1;
+	}
+	for (i = 1; i < trail; i++)
+		fputc('\n', f);
+}
+
+static void
+yaml_string(FILE *f, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+
+	if (yaml_plain_ok(s, len))
+		fwrite(s, 1, len, f);
+	else
+		yaml_quoted(f, s, len);
+}
+
+/*
+ * jansson's shortest form, made a float to YAML 1.1 readers too: they want
+ * a dot and a signed exponent (1e20 is a string to them, 1.0e+20 is not).
+ */
+static void
+yaml_real(FILE *f, const json_t *v)
+{
+	char *num = json_dumps(v, JSON_ENCODE_ANY), *e;
+
+	if (num == NULL)
+		die(EXIT_ERROR, "out of memory");
+	e = strpbrk(num, "eE");
+	if (e == NULL) {
+		fputs(num, f);
+	} else {
+		fprintf(f, "%.*s%se%s%s", (int)(e - num), num,
+			memchr(num, '.', (size_t)(e - num)) != NULL ? "" : ".0",
+			e[1] == '-' || e[1] == '+' ? "" : "+", e + 1);
+	}
+	free(num);
+}
+
+/* A scalar or an empty collection, then the end of the line. */
+static void
+yaml_scalar_line(FILE *f, const json_t *v, unsigned int indent, bool lead)
+{
+	if (lead)
+		fputc(' ', f);
+	if (json_is_string(v) && !yaml_plain_ok(json_string_value(v), json_string_length(v)) &&
+			yaml_literal_ok(json_string_value(v), json_string_length(v)) && lead) {
+		yaml_literal(f, json_string_value(v), json_string_length(v), indent);
+		return;
+	}
+	if (json_is_object(v)) {
+		fputs("{}", f);
+	} else if (json_is_array(v)) {
+		fputs("[]", f);
+	} else if (json_is_string(v)) {
+		yaml_string(f, v);
+	} else if (json_is_real(v)) {
+		yaml_real(f, v);
+	} else if (json_is_integer(v)) {
+		fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	} else if (json_is_boolean(v)) {
+		fputs(json_is_true(v) ? "true" : "false", f);
+	} else {
+		fputs("null", f);
+	}
+	fputc('\n', f);
+}
+
+static bool
+yaml_is_block(const json_t *v)
+{
+	return json_object_size(v) > 0 || json_array_size(v) > 0;
+}
+
+static void yaml_seq(FILE *f, const json_t *a, unsigned int indent, bool inline_first);
+
+/* @inline_first: the first key follows a "- " already written. */
+static void
+yaml_map(FILE *f, const json_t *o, unsigned int indent, bool inline_first)
+{
+	bool first = true;
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+		if (!first || !inline_first)
+			fprintf(f, "%*s", (int)indent, "");
+		first = false;
+		if (yaml_plain_ok(k, strlen(k)))
+			fputs(k, f);
+		else
+			yaml_quoted(f, k, strlen(k));
+		fputc(':', f);
+		if (json_is_object(v) && yaml_is_block(v)) {
+			fputc('\n', f);
+			yaml_map(f, v, indent + 2, false);
+		} else if (json_is_array(v) && yaml_is_block(v)) {
+			fputc('\n', f);
+			yaml_seq(f, v, indent, false);
+		} else {
+			yaml_scalar_line(f, v, indent + 2, true);
+		}
+	}
+}
+
+static void
+yaml_seq(FILE *f, const json_t *a, unsigned int indent, bool inline_first)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(a); i++) {
+		const json_t *v = json_array_get(a, i);
+
+		if (i > 0 || !inline_first)
+			fprintf(f, "%*s", (int)indent, "");
+		fputc('-', f);
+		if (json_is_object(v) && yaml_is_block(v)) {
+			fputc(' ', f);
+			yaml_map(f, v, indent + 2, true);
+		} else if (json_is_array(v) && yaml_is_block(v)) {
+			fputc(' ', f);
+			yaml_seq(f, v, indent + 2, true);
+		} else {
+			yaml_scalar_line(f, v, indent + 2, true);
+		}
+	}
+}
+
+static void
+yaml_print(FILE *f, const json_t *v)
+{
+	if (json_is_object(v) && yaml_is_block(v))
+		yaml_map(f, v, 0, false);
+	else if (json_is_array(v) && yaml_is_block(v))
+		yaml_seq(f, v, 0, false);
+	else
+		yaml_scalar_line(f, v, 0, false);
+}
+
+/* ---- get ---- */
+
+struct get_opts {
+	const char *kind;
+	const char *name;       /* NULL: every object of the kind */
+	const char *ns;         /* -n; NULL: the server's default */
+	bool all_ns;            /* -A */
+	time_t now;             /* for AGE */
+};
+
+enum get_kind { GK_OTHER, GK_CLASS, GK_GATEWAY, GK_ROUTE, GK_L4ROUTE };
+
+static enum get_kind
+get_kind_of(const char *plural)
+{
+	static const char *const routes[] = { "httproutes", "grpcroutes", "tlsroutes", NULL };
+	static const char *const l4routes[] = { "tcproutes", "udproutes", NULL };
+
+	if (strcasecmp(plural, "gatewayclasses") == 0)
+		return GK_CLASS;
+	if (strcasecmp(plural, "gateways") == 0)
+		return GK_GATEWAY;
+	if (word_in_nocase(plural, routes))
+		return GK_ROUTE;
+	if (word_in_nocase(plural, l4routes))
+		return GK_L4ROUTE;
+	return GK_OTHER;
+}
+
+/* RFC 3339 ("2024-05-01T12:00:00Z", fractions, offsets) to seconds since the epoch. */
+static bool
+parse_rfc3339(const char *s, time_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, n = 0, oh, om;
+	long off = 0;
+	time_t t;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+			&sec, &n) != 6 || n == 0)
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	s += n;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	if (*s == 'Z' || *s == 'z') {
+		s++;
+	} else if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) == 2 &&
+			n == 5) {
+		off = (oh * 60L + om) * 60 * (*s == '-' ? -1 : 1);
+		s += 6;
+	} else {
+		return false;
+	}
+	if (*s != '\0')
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = t - off;
+	return true;
+}
+
+/* kubectl's AGE (apimachinery's duration.HumanDuration): 45s, 3m20s, 5h, 2d3h, 3y. */
+static void
+fmt_age(char *buf, size_t len, const char *ts, time_t now)
+{
+	long long sec, min, hrs;
+	time_t t;
+
+	if (!parse_rfc3339(ts, &t)) {
+		snprintf(buf, len, "<unknown>");
+		return;
+	}
+	sec = (long long)now - (long long)t;
+	min = sec / 60;
+	hrs = sec / 3600;
+	/* A clock a second ahead of the server's is "now", not an error. */
+	if (sec < -1)
+		snprintf(buf, len, "<invalid>");
+	else if (sec < 0)
+		snprintf(buf, len, "0s");
+	else if (sec < 120)
+		snprintf(buf, len, "%llds", sec);
+	else if (min < 10 && sec % 60 != 0)
+		snprintf(buf, len, "%lldm%llds", min, sec % 60);
+	else if (min < 180)
+		snprintf(buf, len, "%lldm", min);
+	else if (hrs < 8 && min % 60 != 0)
+		snprintf(buf, len, "%lldh%lldm", hrs, min % 60);
+	else if (hrs < 48)
+		snprintf(buf, len, "%lldh", hrs);
+	else if (hrs < 24 * 8 && hrs % 24 != 0)
+		snprintf(buf, len, "%lldd%lldh", hrs / 24, hrs % 24);
+	else if (hrs < 24 * 365 * 2)
+		snprintf(buf, len, "%lldd", hrs / 24);
+	else if (hrs < 24 * 365 * 8 && hrs / 24 % 365 != 0)
+		snprintf(buf, len, "%lldy%lldd", hrs / 24 / 365, hrs / 24 % 365);
+	else
+		snprintf(buf, len, "%lldy", hrs / 24 / 365);
+}
+
+/* The status ("True", "False", "Unknown") of condition @type; NULL if absent. */
+static const char *
+cond_status(const json_t *conds, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(conds); i++) {
+		const json_t *c = json_array_get(conds, i);
+		const char *t = jstr(c, "type");
+
+		if (t != NULL && strcmp(t, type) == 0)
+			return jstr(c, "status") != NULL ? jstr(c, "status") : "Unknown";
+	}
+	return NULL;
+}
+
+/* Over a route's parents: "True" if all say so, "False" if any says so, "-" with none. */
+static const char *
+parents_status(const json_t *parents, const char *type)
+{
+	bool all_true = true;
+	size_t i;
+
+	if (json_array_size(parents) == 0)
+		return "-";
+	for (i = 0; i < json_array_size(parents); i++) {
+		const json_t *conds = json_object_get(json_array_get(parents, i), "conditions");
+		const char *s = cond_status(conds, type);
+
+		if (s != NULL && strcmp(s, "False") == 0)
+			return "False";
+		if (s == NULL || strcmp(s, "True") != 0)
+			all_true = false;
+	}
+	return all_true ? "True" : "Unknown";
+}
+
+/* A cell of the strings of @a (or of each element's @key), comma-separated. */
+static void
+cell_join(struct table *t, unsigned int col, const json_t *a, const char *key)
+{
+	char *s = NULL;
+	size_t i, len = 0;
+
+	for (i = 0; i < json_array_size(a); i++) {
+		const json_t *e = json_array_get(a, i);
+		const char *v = json_string_value(key != NULL ? json_object_get(e, key) : e);
+
+		if (v == NULL)
+			continue;
+		s = xrealloc(s, len + strlen(v) + 2);
+		if (len > 0)
+			s[len++] = ',';
+		memcpy(s + len, v, strlen(v) + 1);
+		len += strlen(v);
+	}
+	if (s != NULL)
+		table_cell(t, col, "%s", s);
+	free(s);
+}
+
+/* Gateway listeners as name:port, route parents as [namespace/]name[/section]. */
+static void
+cell_refs(struct table *t, unsigned int col, const json_t *a, bool listeners)
+{
+	json_t *names = json_array();
+	char *s;
+	size_t i;
+
+	if (names == NULL)
+		die(EXIT_ERROR, "out of memory");
+	for (i = 0; i < json_array_size(a); i++) {
+		const json_t *e = json_array_get(a, i);
+		const char *ns = jstr(e, "namespace"), *sec = jstr(e, "sectionName");
+		const char *name = jstr(e, "name") != NULL ? jstr(e, "name") : "?";
+		json_int_t port = 0;
+		int rc;
+
+		if (listeners) {
+			jint(e, "port", &port);
+			rc = asprintf(&s, "%s:%" JSON_INTEGER_FORMAT, name, port);
+		} else {
+			rc = asprintf(&s, "%s%s%s%s%s", ns != NULL ? ns : "", ns != NULL ? "/" : "",
+				name, sec != NULL ? "/" : "", sec != NULL ? sec : "");
+		}
+		if (rc < 0)
+			die(EXIT_ERROR, "out of memory");
+		json_array_append_new(names, json_string(s));
+		free(s);
+	}
+	cell_join(t, col, names, NULL);
+	json_decref(names);
+}
+
+static void
+print_get_table(const json_t *data, const struct get_opts *o, bool wide)
+{
+	const json_t *items = json_object_get(data, "items");
+	const char *plural = jstr(data, "plural") != NULL ? jstr(data, "plural") : o->kind;
+	enum get_kind k = get_kind_of(plural);
+	const json_t *nsd = json_object_get(data, "namespaced");
+	bool namespaced = json_is_boolean(nsd) ? json_is_true(nsd) : k != GK_CLASS;
+	bool nscol = namespaced && (o->all_ns || o->ns == NULL);
+	const char *head[10];
+	unsigned int nh = 0, c;
+	struct table *t;
+	char age[32];
+	size_t i;
+
+	if (json_array_size(items) == 0) {
+		if (o->ns != NULL && namespaced)
+			fprintf(stderr, "No resources found in %s namespace.\n", o->ns);
+		else
+			fprintf(stderr, "No resources found\n");
+		return;
+	}
+	if (nscol)
+		head[nh++] = "NAMESPACE";
+	head[nh++] = "NAME";
+	if (k == GK_CLASS) {
+		head[nh++] = "CONTROLLER";
+		head[nh++] = "ACCEPTED";
+	} else if (k == GK_GATEWAY) {
+		head[nh++] = "CLASS";
+		head[nh++] = "ADDRESS";
+		head[nh++] = "PROGRAMMED";
+	} else if (k == GK_ROUTE || k == GK_L4ROUTE) {
+		head[nh++] = "HOSTNAMES";
+		head[nh++] = "ACCEPTED";
+		head[nh++] = "RESOLVED";
+	}
+	head[nh++] = "AGE";
+	/* kubectl's -o wide columns come after AGE. */
+	if (wide && k == GK_CLASS)
+		head[nh++] = "DESCRIPTION";
+	else if (wide && k == GK_GATEWAY)
+		head[nh++] = "LISTENERS";
+	else if (wide && (k == GK_ROUTE || k == GK_L4ROUTE))
+		head[nh++] = "PARENTS";
+	head[nh] = NULL;
+
+	t = table_new(nh);
+	table_header(t, head);
+	for (i = 0; i < json_array_size(items); i++) {
+		const json_t *it = json_array_get(items, i);
+		const json_t *md = json_object_get(it, "metadata");
+		const json_t *spec = json_object_get(it, "spec");
+		const json_t *st = json_object_get(it, "status");
+		const char *s;
+
+		table_row(t, ROW_DATA);
+		c = 0;
+		if (nscol)
+			cell_json(t, c++, json_object_get(md, "namespace"));
+		cell_json(t, c++, json_object_get(md, "name"));
+		if (k == GK_CLASS) {
+			cell_json(t, c++, json_object_get(spec, "controllerName"));
+			s = cond_status(json_object_get(st, "conditions"), "Accepted");
+			table_cell(t, c++, "%s", s != NULL ? s : "Unknown");
+		} else if (k == GK_GATEWAY) {
+			cell_json(t, c++, json_object_get(spec, "gatewayClassName"));
+			cell_json(t, c++, json_object_get(json_array_get(json_object_get(st,
+				"addresses"), 0), "value"));
+			s = cond_status(json_object_get(st, "conditions"), "Programmed");
+			table_cell(t, c++, "%s", s != NULL ? s : "Unknown");
+		} else if (k == GK_ROUTE || k == GK_L4ROUTE) {
+			/* No hostnames on an HTTP, GRPC or TLS route: it takes every one. */
+			const json_t *hosts = json_object_get(spec, "hostnames");
+
+			if (k == GK_ROUTE && json_array_size(hosts) == 0)
+				table_cell(t, c, "*");
+			else
+				cell_join(t, c, hosts, NULL);
+			c++;
+			table_cell(t, c++, "%s",
+				parents_status(json_object_get(st, "parents"), "Accepted"));
+			table_cell(t, c++, "%s",
+				parents_status(json_object_get(st, "parents"), "ResolvedRefs"));
+		}
+		fmt_age(age, sizeof(age), jstr(md, "creationTimestamp"), o->now);
+		table_cell(t, c++, "%s", age);
+		if (wide && k == GK_CLASS)
+			cell_json(t, c++, json_object_get(spec, "description"));
+		else if (wide && k == GK_GATEWAY)
+			cell_refs(t, c++, json_object_get(spec, "listeners"), true);
+		else if (wide && (k == GK_ROUTE || k == GK_L4ROUTE))
+			cell_refs(t, c++, json_object_get(spec, "parentRefs"), false);
+	}
+	table_print(t, "");
+	table_free(t);
+}
+
+/* {"kind": K, "namespace": N or "all_namespaces": true, "name": X} */
+static void
+get_args(json_t *args, const struct get_opts *o)
+{
+	int rc = json_object_set_new(args, "kind", json_string(o->kind));
+
+	if (rc == 0 && o->ns != NULL)
+		rc = json_object_set_new(args, "namespace", json_string(o->ns));
+	if (rc == 0 && o->all_ns)
+		rc = json_object_set_new(args, "all_namespaces", json_true());
+	if (rc == 0 && o->name != NULL)
+		rc = json_object_set_new(args, "name", json_string(o->name));
+	if (rc < 0)
+		die(EXIT_ERROR, "out of memory, or an argument that is not UTF-8");
+}
+
+/* What -o json and -o yaml show: the object itself, or a List like kubectl's. */
+static json_t *
+get_document(const json_t *data, const struct get_opts *o)
+{
+	const json_t *items = json_object_get(data, "items");
+	json_t *doc;
+
+	if (o->name != NULL) {
+		if (json_array_size(items) == 0)
+			die(EXIT_ERROR, "%s \"%s\" not found", o->kind, o->name);
+		return json_incref(json_array_get(items, 0));
+	}
+	if (json_is_array(items))
+		doc = json_pack("{s:s,s:s,s:O}", "apiVersion", "v1", "kind", "List", "items",
+			(json_t *)(uintptr_t)items);
+	else
+		doc = json_pack("{s:s,s:s,s:[]}", "apiVersion", "v1", "kind", "List", "items");
+	if (doc == NULL)
+		die(EXIT_ERROR, "out of memory");
+	return doc;
+}
+
+static void
+print_get(const json_t *data, const struct get_opts *o, enum output out)
+{
+	json_t *doc;
+
+	if (out == OUT_TABLE || out == OUT_WIDE) {
+		if (o->name != NULL && json_array_size(json_object_get(data, "items")) == 0)
+			die(EXIT_ERROR, "%s \"%s\" not found", o->kind, o->name);
+		print_get_table(data, o, out == OUT_WIDE);
+		return;
+	}
+	doc = get_document(data, o);
+	if (out == OUT_JSON) {
+		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY);
+		putchar('\n');
+	} else {
+		yaml_print(stdout, doc);
+	}
+	json_decref(doc);
 }
 
 static void
@@ -860,6 +1781,8 @@ print_data(const char *cmd, const json_t *data, enum output out, const struct st
 	if (out == OUT_JSON) {
 		json_dumpf(data, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY);
 		putchar('\n');
+	} else if (out == OUT_YAML) {
+		yaml_print(stdout, data);
 	} else if (strcmp(cmd, "show ports") == 0) {
 		print_ports(data);
 	} else if (strcmp(cmd, "show stats") == 0) {
@@ -870,6 +1793,8 @@ print_data(const char *cmd, const json_t *data, enum output out, const struct st
 		print_routes(data);
 	} else if (strcmp(cmd, "show generation") == 0) {
 		print_generation(data);
+	} else if (strcmp(cmd, "show gateway") == 0) {
+		print_gateway(data);
 	} else if (strcmp(cmd, "help") == 0) {
 		print_help(data);
 	} else if (strcmp(cmd, "reload") == 0) {
@@ -893,19 +1818,26 @@ main(int argc, char **argv)
 		{ "worker", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "all-namespaces", no_argument, NULL, 'A' },
+		/* Hidden, for tests: render a canned response at a fixed time. */
+		{ "render-file", required_argument, NULL, OPT_RENDER_FILE },
+		{ "render-now", required_argument, NULL, OPT_RENDER_NOW },
+		{ "print-request", no_argument, NULL, OPT_PRINT_REQUEST },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct stats_opts so = { .all = false, .worker = -1 };
-	const char *sock = NULL, *config = NULL, *cmd, *raw = NULL;
+	struct get_opts go = { .now = time(NULL) };
+	const char *sock = NULL, *config = NULL, *cmd, *raw = NULL, *render = NULL;
 	enum output out = OUT_TABLE;
-	bool worker_set = false;
+	bool worker_set = false, print_request = false;
 	json_t *req, *resp, *data;
 	json_error_t jerr;
 	char *line, *end;
 	int opt, nargs;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":s:c:o:aw:hV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":s:c:o:aw:hVn:A", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			sock = optarg;
@@ -916,10 +1848,32 @@ main(int argc, char **argv)
 		case 'o':
 			if (strcmp(optarg, "json") == 0)
 				out = OUT_JSON;
+			else if (strcmp(optarg, "yaml") == 0)
+				out = OUT_YAML;
 			else if (strcmp(optarg, "table") == 0)
 				out = OUT_TABLE;
+			else if (strcmp(optarg, "wide") == 0)
+				out = OUT_WIDE;
 			else
-				usage_error("-o takes table or json, not \"%s\"", optarg);
+				usage_error("-o takes table, wide, json or yaml, not \"%s\"", optarg);
+			break;
+		case 'n':
+			if (optarg[0] == '\0')
+				usage_error("-n takes a namespace");
+			go.ns = optarg;
+			break;
+		case 'A':
+			go.all_ns = true;
+			break;
+		case OPT_RENDER_FILE:
+			render = optarg;
+			break;
+		case OPT_RENDER_NOW:
+			if (!parse_rfc3339(optarg, &go.now))
+				usage_error("--render-now takes an RFC 3339 time, not \"%s\"", optarg);
+			break;
+		case OPT_PRINT_REQUEST:
+			print_request = true;
 			break;
 		case 'a':
 			so.all = true;
@@ -962,6 +1916,16 @@ main(int argc, char **argv)
 		if (cmd == NULL)
 			usage_error("cannot show \"%s\"; try ports, stats, neigh, routes or generation",
 				argv[1]);
+	} else if (strcmp(argv[0], "get") == 0) {
+		if (nargs < 2) {
+			fputs(get_usage_text, stderr);
+			return EXIT_USAGE;
+		}
+		if (nargs > 3)
+			usage_error("get takes a kind and at most one name");
+		go.kind = argv[1];
+		go.name = nargs == 3 ? argv[2] : NULL;
+		cmd = "get";
 	} else if (strcmp(argv[0], "reload") == 0 || strcmp(argv[0], "help") == 0) {
 		if (nargs != 1)
 			usage_error("%s takes no arguments", argv[0]);
@@ -978,6 +1942,10 @@ main(int argc, char **argv)
 	}
 	if ((so.all || worker_set) && strcmp(cmd, "show stats") != 0)
 		usage_error("--all and --worker go with show stats");
+	if ((go.ns != NULL || go.all_ns || out == OUT_WIDE) && strcmp(cmd, "get") != 0)
+		usage_error("-n, -A and -o wide go with get");
+	if (go.ns != NULL && go.all_ns)
+		usage_error("-n and -A are alternatives; give one");
 
 	if (config != NULL)
 		sock = socket_from_config(config);
@@ -985,7 +1953,7 @@ main(int argc, char **argv)
 		sock = GW_DEFAULT_ADMIN_SOCKET;
 
 	if (raw != NULL) {
-		line = exchange(sock, raw);
+		line = render != NULL ? read_response_file(render) : exchange(sock, raw);
 		resp = json_loads(line, 0, &jerr);
 		if (resp == NULL)
 			die(EXIT_ERROR, "bad response from %s: %s", sock, jerr.text);
@@ -1005,11 +1973,15 @@ main(int argc, char **argv)
 			json_integer(so.worker));
 	if (so.all)
 		json_object_set_new(json_object_get(req, "args"), "all", json_true());
+	if (go.kind != NULL)
+		get_args(json_object_get(req, "args"), &go);
 	line = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (line == NULL)
 		die(EXIT_ERROR, "out of memory");
-	end = exchange(sock, line);
+	if (print_request)
+		fprintf(stderr, "%s\n", line);
+	end = render != NULL ? read_response_file(render) : exchange(sock, line);
 	free(line);
 	resp = json_loads(end, 0, &jerr);
 	if (resp == NULL)
@@ -1025,7 +1997,10 @@ main(int argc, char **argv)
 	data = json_object_get(resp, "data");
 	if (data == NULL)
 		data = json_null();
-	print_data(cmd, data, out, &so);
+	if (go.kind != NULL)
+		print_get(data, &go, out);
+	else
+		print_data(cmd, data, out, &so);
 	json_decref(resp);
 	return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
 }

@@ -1,2 +1,1693 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: being written */
+/*
+ * Route table compiler and matcher; the contract is in gw_route.h.
+ *
+ * Everything a table holds lives in one arena of a few large blocks, so
+ * freeing is a walk over the blocks plus regfree() of each compiled
+ * expression. Lookups go through small immutable open-addressing hash
+ * tables at every level (group id, listener hostname, virtual host name,
+ * exact path, path prefix), so their cost depends on the request and on
+ * how many matches share its path, never on the size of the table.
+ */
+#include <regex.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gw_route.h"
+
+#define AR_BLK_MIN   (64u * 1024)
+#define AR_BLK_MAX   (4u * 1024 * 1024)
+#define AR_ALIGN     16u
+/* A DNS name is at most 253 characters: longer Hosts only match "any". */
+#define HOST_MAX     253
+#define HOST_SFX_MAX 128
+/* Segment boundaries hashed per request; deeper paths scan linearly. */
+#define PATH_CANDS   64
+#define FNV_OFF      2166136261u
+#define FNV_PRIME    16777619u
+
+struct ar_blk {
+	struct ar_blk *next;
+	size_t size;
+	size_t used;
+	max_align_t data[];
+};
+
+struct re_node {
+	regex_t re;
+	struct re_node *next;
+};
+
+/*
+ * key NULL: empty slot. val, a, b: whatever the table maps to; the key
+ * lives inside *val where it can, so that comparing it costs no extra
+ * cache miss on the way to what the lookup needs anyway.
+ */
+struct hslot {
+	const char *key;
+	const void *val;
+	uint32_t len;
+	uint32_t hash;
+	uint32_t a;
+	uint32_t b;
+};
+
+struct htab {
+	uint32_t mask;
+	struct hslot *slot;        /* NULL: empty table */
+};
+
+/* Per header / query match: what the hot path needs beside the spec copy. */
+struct ckv {
+	uint32_t name_len;
+	uint32_t value_len;
+	const regex_t *re;
+};
+
+struct cmatch {
+	const struct gw_route_rule *rule;
+	unsigned int match_index;
+	int64_t created;
+	uint32_t seq;              /* build order: last tie-break, keeps qsort total */
+	enum gw_route_path_type path_type;
+	const char *path;          /* as given */
+	uint32_t path_len;
+	uint32_t key_len;          /* PathPrefix: without its trailing '/' */
+	const regex_t *path_re;
+	const char *method;
+	uint32_t method_len;
+	unsigned int n_headers;
+	const struct gw_route_kv_match *headers;
+	const struct ckv *hdr;
+	unsigned int n_query;
+	const struct gw_route_kv_match *query;
+	const struct ckv *qry;
+	char buf[];                /* the path, next to what the lookup reads */
+};
+
+struct vhost {
+	const char *name;          /* buf */
+	uint32_t len;
+	/* Bit (length % 64) of every key: most probes end here, without a miss. */
+	uint64_t exact_lens;
+	uint64_t prefix_lens;
+	uint32_t n;                /* matches, in order[] */
+	uint32_t n_exact;          /* order[0, n_exact) are Exact */
+	uint32_t n_prefix;         /* then PathPrefix, then RegularExpression */
+	const struct cmatch **order;
+	const struct cmatch **runs; /* Exact and PathPrefix grouped by key */
+	struct htab exact;         /* path -> runs[a, a + b) */
+	struct htab prefix;        /* prefix without trailing '/' -> runs[a, a + b) */
+	char buf[];
+};
+
+struct lst {
+	struct gw_route_listener pub;
+	uint32_t n_vhosts;
+	struct vhost **vhosts;     /* selection order */
+	struct htab vh_exact;      /* name -> vhosts[a] */
+	struct htab vh_wild;       /* suffix after "*." -> vhosts[a] */
+	const struct vhost *vh_any;
+};
+
+struct grp {
+	uint32_t id;
+	int family;
+	uint8_t vip[16];
+	uint16_t port;
+	uint32_t n_lst;
+	struct lst *lst;           /* selection order */
+	struct htab l_exact;
+	struct htab l_wild;
+	const struct lst *l_any;
+};
+
+struct gw_route_table {
+	struct ar_blk *blk;
+	size_t next_blk;
+	size_t bytes;
+	struct re_node *regexes;
+	uint32_t n_groups;
+	struct grp *groups;        /* spec order */
+	uint32_t gmask;
+	uint32_t *gslot;           /* index + 1 into groups[], 0: empty */
+};
+
+struct bctx {
+	struct gw_route_table *t;
+	char *err;
+	size_t errlen;
+	uint32_t seq;
+};
+
+/* ---- small helpers ---- */
+
+static inline unsigned char
+lc(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static bool
+eq_icase(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lc((unsigned char)a[i]) != lc((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* Hostnames hash backwards so that one pass yields every suffix's hash. */
+static inline uint32_t
+host_step(uint32_t h, char c)
+{
+	return (h ^ lc((unsigned char)c)) * FNV_PRIME;
+}
+
+static uint32_t
+host_hash(const char *s, size_t len)
+{
+	uint32_t h = FNV_OFF;
+
+	for (size_t i = len; i-- > 0;)
+		h = host_step(h, s[i]);
+	return h;
+}
+
+/* Paths hash forwards so that one pass yields every prefix's hash. */
+static inline uint32_t
+path_step(uint32_t h, char c)
+{
+	return (h ^ (unsigned char)c) * FNV_PRIME;
+}
+
+static uint32_t
+path_hash(const char *s, size_t len)
+{
+	uint32_t h = FNV_OFF;
+
+	for (size_t i = 0; i < len; i++)
+		h = path_step(h, s[i]);
+	return h;
+}
+
+static inline uint32_t
+mix(uint32_t h)
+{
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 12;
+	return h;
+}
+
+static uint32_t
+pow2_cap(uint32_t n)
+{
+	uint32_t c = 2;
+
+	while (c < 2 * n)
+		c <<= 1;
+	return c;
+}
+
+static const struct hslot *
+htab_find(const struct htab *h, const char *key, size_t len, uint32_t hash, bool icase)
+{
+	if (h->slot == NULL)
+		return NULL;
+	for (uint32_t i = mix(hash) & h->mask;; i = (i + 1) & h->mask) {
+		const struct hslot *s = &h->slot[i];
+
+		if (s->key == NULL)
+			return NULL;
+		if (s->hash != hash || s->len != len)
+			continue;
+		if (icase ? eq_icase(s->key, key, len) : memcmp(s->key, key, len) == 0)
+			return s;
+	}
+}
+
+/* The caller checked the key is absent and sized the table (< half full). */
+static void
+htab_put(struct htab *h, const char *key, uint32_t len, uint32_t hash, const void *val, uint32_t a,
+	uint32_t b)
+{
+	uint32_t i = mix(hash) & h->mask;
+
+	while (h->slot[i].key != NULL)
+		i = (i + 1) & h->mask;
+	h->slot[i] = (struct hslot){ .key = key, .val = val, .len = len, .hash = hash, .a = a,
+		.b = b };
+}
+
+static void
+seterr(struct bctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->err == NULL || c->errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- arena ---- */
+
+static void *
+ar_alloc(struct bctx *c, size_t n)
+{
+	struct gw_route_table *t = c->t;
+	struct ar_blk *b = t->blk;
+	void *p;
+
+	n = (n + AR_ALIGN - 1) & ~(size_t)(AR_ALIGN - 1);
+	if (n == 0)
+		n = AR_ALIGN;
+	if (b == NULL || b->size - b->used < n) {
+		size_t sz = t->next_blk;
+
+		while (sz < n) {
+			if (sz > SIZE_MAX / 2) {
+				seterr(c, "out of memory");
+				return NULL;
+			}
+			sz *= 2;
+		}
+		b = calloc(1, sizeof(*b) + sz);
+		if (b == NULL) {
+			seterr(c, "out of memory");
+			return NULL;
+		}
+		b->size = sz;
+		b->next = t->blk;
+		t->blk = b;
+		t->bytes += sizeof(*b) + sz;
+		if (t->next_blk < AR_BLK_MAX)
+			t->next_blk *= 2;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+static void *
+ar_array(struct bctx *c, size_t n, size_t size)
+{
+	if (n != 0 && size > SIZE_MAX / n) {
+		seterr(c, "out of memory");
+		return NULL;
+	}
+	return ar_alloc(c, n * size);
+}
+
+/* NULL stays NULL: optional strings keep their meaning. */
+static int
+ar_str(struct bctx *c, const char *s, const char **out)
+{
+	size_t n;
+	char *p;
+
+	*out = NULL;
+	if (s == NULL)
+		return 0;
+	n = strlen(s);
+	p = ar_alloc(c, n + 1);
+	if (p == NULL)
+		return -1;
+	memcpy(p, s, n + 1);
+	*out = p;
+	return 0;
+}
+
+static int
+ar_htab(struct bctx *c, struct htab *h, uint32_t n)
+{
+	uint32_t cap = pow2_cap(n);
+
+	h->mask = cap - 1;
+	h->slot = ar_array(c, cap, sizeof(*h->slot));
+	return h->slot == NULL ? -1 : 0;
+}
+
+/*
+ * Lower case, no trailing '.'. "" and "*" both mean any host. Returns
+ * the copy's length in *len.
+ */
+static const char *
+ar_host(struct bctx *c, const char *s, uint32_t *len)
+{
+	size_t n = s == NULL ? 0 : strlen(s);
+	char *p;
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 1 && s[0] == '*')
+		n = 0;
+	p = ar_alloc(c, n + 1);
+	if (p == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		p[i] = (char)lc((unsigned char)s[i]);
+	p[n] = '\0';
+	*len = (uint32_t)n;
+	return p;
+}
+
+static bool
+is_wild(const char *s, uint32_t len)
+{
+	return len >= 2 && s[0] == '*' && s[1] == '.';
+}
+
+static uint32_t
+labels(const char *s, uint32_t len)
+{
+	uint32_t n = 1;
+
+	for (uint32_t i = 0; i < len; i++)
+		n += s[i] == '.';
+	return n;
+}
+
+/* 0 exact, 1 wildcard, 2 any: the selection order of hostnames. */
+static uint32_t
+host_class(const char *s, uint32_t len)
+{
+	if (len == 0)
+		return 2;
+	return is_wild(s, len) ? 1 : 0;
+}
+
+/* ---- regular expressions ---- */
+
+static const regex_t *
+re_compile(struct bctx *c, const char *pat, const char *what, const char *lname,
+	const struct gw_route_route_spec *rs, unsigned int rule)
+{
+	struct re_node *n;
+	size_t plen = strlen(pat);
+	char *anch;
+	int rc;
+
+	n = ar_alloc(c, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	/* Anchored on the whole subject: the spec's "matches the path". */
+	anch = malloc(plen + 5);
+	if (anch == NULL) {
+		seterr(c, "out of memory");
+		return NULL;
+	}
+	memcpy(anch, "^(", 2);
+	memcpy(anch + 2, pat, plen);
+	memcpy(anch + 2 + plen, ")$", 3);
+	rc = regcomp(&n->re, anch, REG_EXTENDED | REG_NOSUB);
+	free(anch);
+	if (rc != 0) {
+		char why[128];
+
+		regerror(rc, &n->re, why, sizeof(why));
+		seterr(c, "listener %s route %s/%s rule %u: bad regular expression \"%s\" (%s): %s",
+			lname, rs->ns != NULL ? rs->ns : "", rs->name != NULL ? rs->name : "", rule,
+			pat, what, why);
+		return NULL;
+	}
+	n->next = c->t->regexes;
+	c->t->regexes = n;
+	return &n->re;
+}
+
+/* Without REG_STARTEND the subject must be NUL-terminated: copy it. */
+static bool
+re_ok(const regex_t *re, const char *s, size_t len)
+{
+#ifdef REG_STARTEND
+	regmatch_t pm[1];
+
+	pm[0].rm_so = 0;
+	pm[0].rm_eo = (regoff_t)len;
+	return regexec(re, s != NULL ? s : "", 1, pm, REG_STARTEND) == 0;
+#else
+	char buf[1024];
+
+	if (len >= sizeof(buf))
+		return false;
+	if (len > 0)
+		memcpy(buf, s, len);
+	buf[len] = '\0';
+	return regexec(re, buf, 0, NULL, 0) == 0;
+#endif
+}
+
+/* ---- compiling rules ---- */
+
+static int compile_backend(struct bctx *c, struct gw_route_backend *d,
+	const struct gw_route_backend_spec *s);
+
+static int
+copy_kvs(struct bctx *c, unsigned int n, const struct gw_route_kv *s, const struct gw_route_kv **out)
+{
+	struct gw_route_kv *d;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	d = ar_array(c, n, sizeof(*d));
+	if (d == NULL)
+		return -1;
+	for (unsigned int i = 0; i < n; i++)
+		if (ar_str(c, s[i].name, &d[i].name) != 0 || ar_str(c, s[i].value, &d[i].value) != 0)
+			return -1;
+	*out = d;
+	return 0;
+}
+
+static int
+copy_hdr_mod(struct bctx *c, struct gw_route_hdr_mod *d, const struct gw_route_hdr_mod *s)
+{
+	const char **rm;
+
+	d->n_set = s->n_set;
+	d->n_add = s->n_add;
+	d->n_remove = s->n_remove;
+	d->remove = NULL;
+	if (copy_kvs(c, s->n_set, s->set, &d->set) != 0 ||
+		copy_kvs(c, s->n_add, s->add, &d->add) != 0)
+		return -1;
+	if (s->n_remove == 0)
+		return 0;
+	rm = ar_array(c, s->n_remove, sizeof(*rm));
+	if (rm == NULL)
+		return -1;
+	for (unsigned int i = 0; i < s->n_remove; i++)
+		if (ar_str(c, s->remove[i], &rm[i]) != 0)
+			return -1;
+	d->remove = rm;
+	return 0;
+}
+
+static int
+copy_filters(struct bctx *c, unsigned int n, const struct gw_route_filter_spec *s,
+	const struct gw_route_filter **out)
+{
+	struct gw_route_filter *d;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	d = ar_array(c, n, sizeof(*d));
+	if (d == NULL)
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		d[i].type = s[i].type;
+		switch (s[i].type) {
+		case GW_ROUTE_FILTER_REQ_HEADERS:
+		case GW_ROUTE_FILTER_RESP_HEADERS:
+			if (copy_hdr_mod(c, &d[i].headers, &s[i].headers) != 0)
+				return -1;
+			break;
+		case GW_ROUTE_FILTER_REDIRECT:
+			d[i].redirect = s[i].redirect;
+			if (ar_str(c, s[i].redirect.scheme, &d[i].redirect.scheme) != 0 ||
+				ar_str(c, s[i].redirect.hostname, &d[i].redirect.hostname) != 0 ||
+				ar_str(c, s[i].redirect.path, &d[i].redirect.path) != 0)
+				return -1;
+			break;
+		case GW_ROUTE_FILTER_REWRITE:
+			d[i].rewrite = s[i].rewrite;
+			if (ar_str(c, s[i].rewrite.hostname, &d[i].rewrite.hostname) != 0 ||
+				ar_str(c, s[i].rewrite.path, &d[i].rewrite.path) != 0)
+				return -1;
+			break;
+		case GW_ROUTE_FILTER_MIRROR: {
+			struct gw_route_backend *be = NULL;
+
+			if (s[i].mirror.backend != NULL) {
+				be = ar_alloc(c, sizeof(*be));
+				if (be == NULL || compile_backend(c, be, s[i].mirror.backend) != 0)
+					return -1;
+			}
+			d[i].mirror.backend = be;
+			d[i].mirror.numerator = s[i].mirror.numerator;
+			d[i].mirror.denominator = s[i].mirror.denominator;
+			break;
+		}
+		default:
+			seterr(c, "unknown filter type %d", (int)s[i].type);
+			return -1;
+		}
+	}
+	*out = d;
+	return 0;
+}
+
+static int
+compile_backend(struct bctx *c, struct gw_route_backend *d, const struct gw_route_backend_spec *s)
+{
+	if (ar_str(c, s->name, &d->name) != 0)
+		return -1;
+	d->weight = s->weight;
+	d->state = s->state;
+	d->proto = s->proto;
+	d->n_endpoints = s->n_endpoints;
+	d->endpoints = NULL;
+	if (s->n_endpoints != 0) {
+		struct gw_route_endpoint *ep = ar_array(c, s->n_endpoints, sizeof(*ep));
+
+		if (ep == NULL)
+			return -1;
+		memcpy(ep, s->endpoints, s->n_endpoints * sizeof(*ep));
+		d->endpoints = ep;
+	}
+	d->n_filters = s->n_filters;
+	return copy_filters(c, s->n_filters, s->filters, &d->filters);
+}
+
+static int
+compile_rule(struct bctx *c, struct gw_route_rule *d, const struct gw_route_rule_spec *s,
+	const char *ns, const char *name, unsigned int idx)
+{
+	struct gw_route_backend *be = NULL;
+	uint64_t total = 0;
+
+	d->route_ns = ns;
+	d->route_name = name;
+	d->rule_index = idx;
+	if (ar_str(c, s->name, &d->name) != 0)
+		return -1;
+	d->n_filters = s->n_filters;
+	if (copy_filters(c, s->n_filters, s->filters, &d->filters) != 0)
+		return -1;
+	d->redirect = false;
+	for (unsigned int i = 0; i < s->n_filters; i++)
+		if (s->filters[i].type == GW_ROUTE_FILTER_REDIRECT)
+			d->redirect = true;
+	if (s->n_backends != 0) {
+		be = ar_array(c, s->n_backends, sizeof(*be));
+		if (be == NULL)
+			return -1;
+		for (unsigned int i = 0; i < s->n_backends; i++) {
+			if (compile_backend(c, &be[i], &s->backends[i]) != 0)
+				return -1;
+			total += s->backends[i].weight;
+		}
+	}
+	if (total > UINT32_MAX) {
+		seterr(c, "route %s/%s rule %u: backend weights add up to more than 2^32",
+			ns, name, idx);
+		return -1;
+	}
+	d->n_backends = s->n_backends;
+	d->backends = be;
+	d->total_weight = (uint32_t)total;
+	d->timeout_request_ms = s->timeout_request_ms;
+	d->timeout_backend_request_ms = s->timeout_backend_request_ms;
+	return 0;
+}
+
+static int
+compile_kvs(struct bctx *c, unsigned int n, const struct gw_route_kv_match *s, bool lower_names,
+	const struct gw_route_kv_match **out, const struct ckv **outc, const char *lname,
+	const struct gw_route_route_spec *rs, unsigned int rule)
+{
+	struct gw_route_kv_match *d;
+	struct ckv *k;
+
+	*out = NULL;
+	*outc = NULL;
+	if (n == 0)
+		return 0;
+	d = ar_array(c, n, sizeof(*d));
+	k = ar_array(c, n, sizeof(*k));
+	if (d == NULL || k == NULL)
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		const char *nm = s[i].name != NULL ? s[i].name : "";
+		const char *v = s[i].value != NULL ? s[i].value : "";
+		size_t nl = strlen(nm);
+		char *p = ar_alloc(c, nl + 1);
+
+		if (p == NULL || ar_str(c, v, &d[i].value) != 0)
+			return -1;
+		for (size_t j = 0; j <= nl; j++)
+			p[j] = lower_names ? (char)lc((unsigned char)nm[j]) : nm[j];
+		d[i].name = p;
+		d[i].type = s[i].type;
+		k[i].name_len = (uint32_t)nl;
+		k[i].value_len = (uint32_t)strlen(v);
+		k[i].re = NULL;
+		if (s[i].type == GW_ROUTE_VALUE_REGEX) {
+			k[i].re = re_compile(c, v, lower_names ? "header" : "query parameter", lname,
+				rs, rule);
+			if (k[i].re == NULL)
+				return -1;
+		}
+	}
+	*out = d;
+	*outc = k;
+	return 0;
+}
+
+static const struct gw_route_match_spec default_match = {
+	.path_type = GW_ROUTE_PATH_PREFIX,
+	.path = "/",
+};
+
+static struct cmatch *
+compile_match(struct bctx *c, const struct gw_route_match_spec *s, const struct gw_route_rule *rule,
+	unsigned int midx, const char *lname, const struct gw_route_route_spec *rs)
+{
+	const char *path = s->path != NULL ? s->path : "/";
+	size_t plen = strlen(path);
+	struct cmatch *m = ar_alloc(c, sizeof(*m) + plen + 1);
+
+	if (m == NULL)
+		return NULL;
+	m->rule = rule;
+	m->match_index = midx;
+	m->created = rs->created;
+	m->seq = c->seq++;
+	m->path_type = s->path_type;
+	memcpy(m->buf, path, plen + 1);
+	m->path = m->buf;
+	m->path_len = (uint32_t)plen;
+	m->key_len = m->path_len;
+	switch (s->path_type) {
+	case GW_ROUTE_PATH_PREFIX:
+		if (m->key_len > 0 && path[m->key_len - 1] == '/')
+			m->key_len--;
+		break;
+	case GW_ROUTE_PATH_EXACT:
+		break;
+	case GW_ROUTE_PATH_REGEX:
+		m->path_re = re_compile(c, path, "path", lname, rs, rule->rule_index);
+		if (m->path_re == NULL)
+			return NULL;
+		break;
+	default:
+		seterr(c, "listener %s route %s/%s rule %u: unknown path match type %d", lname,
+			rule->route_ns, rule->route_name, rule->rule_index, (int)s->path_type);
+		return NULL;
+	}
+	if (ar_str(c, s->method, &m->method) != 0)
+		return NULL;
+	m->method_len = s->method != NULL ? (uint32_t)strlen(s->method) : 0;
+	m->n_headers = s->n_headers;
+	m->n_query = s->n_query;
+	if (compile_kvs(c, s->n_headers, s->headers, true, &m->headers, &m->hdr, lname, rs,
+		    rule->rule_index) != 0 ||
+		compile_kvs(c, s->n_query, s->query, false, &m->query, &m->qry, lname, rs,
+			rule->rule_index) != 0)
+		return NULL;
+	return m;
+}
+
+/* ---- precedence ---- */
+
+static int
+type_rank(enum gw_route_path_type t)
+{
+	switch (t) {
+	case GW_ROUTE_PATH_EXACT:
+		return 0;
+	case GW_ROUTE_PATH_PREFIX:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/* Byte order of "ns/name" without building the strings. */
+static int
+cmp_nsname(const char *ns1, const char *n1, const char *ns2, const char *n2)
+{
+	const char *a = ns1, *b = ns2;
+	int pa = 0, pb = 0;        /* 0: in ns, 1: the '/', 2: in name */
+
+	for (;;) {
+		unsigned char ca, cb;
+
+		if (pa == 0 && *a == '\0')
+			pa = 1;
+		if (pb == 0 && *b == '\0')
+			pb = 1;
+		ca = pa == 1 ? '/' : (unsigned char)*a;
+		cb = pb == 1 ? '/' : (unsigned char)*b;
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		if (ca == '\0')
+			return 0;
+		if (pa == 1) {
+			pa = 2;
+			a = n1;
+		} else {
+			a++;
+		}
+		if (pb == 1) {
+			pb = 2;
+			b = n2;
+		} else {
+			b++;
+		}
+	}
+}
+
+static int
+cm_cmp(const struct cmatch *a, const struct cmatch *b)
+{
+	int ra = type_rank(a->path_type), rb = type_rank(b->path_type);
+	int r;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (ra != 2 && a->path_len != b->path_len)
+		return a->path_len > b->path_len ? -1 : 1;
+	if ((a->method != NULL) != (b->method != NULL))
+		return a->method != NULL ? -1 : 1;
+	if (a->n_headers != b->n_headers)
+		return a->n_headers > b->n_headers ? -1 : 1;
+	if (a->n_query != b->n_query)
+		return a->n_query > b->n_query ? -1 : 1;
+	if (a->created != b->created)
+		return a->created < b->created ? -1 : 1;
+	if (a->rule != b->rule && (a->rule->route_ns != b->rule->route_ns ||
+		a->rule->route_name != b->rule->route_name)) {
+		r = cmp_nsname(a->rule->route_ns, a->rule->route_name, b->rule->route_ns,
+			b->rule->route_name);
+		if (r != 0)
+			return r;
+	}
+	if (a->rule->rule_index != b->rule->rule_index)
+		return a->rule->rule_index < b->rule->rule_index ? -1 : 1;
+	if (a->match_index != b->match_index)
+		return a->match_index < b->match_index ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return 0;
+}
+
+struct pair {
+	uint32_t vh;
+	const struct cmatch *m;
+};
+
+static int
+pair_cmp(const void *x, const void *y)
+{
+	const struct pair *a = x, *b = y;
+
+	if (a->vh != b->vh)
+		return a->vh < b->vh ? -1 : 1;
+	return cm_cmp(a->m, b->m);
+}
+
+/* Exact and PathPrefix matches grouped by key, precedence kept inside a group. */
+struct keyed {
+	const struct cmatch *m;
+	uint32_t pos;
+};
+
+static int
+keyed_cmp(const void *x, const void *y)
+{
+	const struct keyed *a = x, *b = y;
+	int r;
+
+	if (a->m->path_type != b->m->path_type)
+		return a->m->path_type < b->m->path_type ? -1 : 1;
+	if (a->m->key_len != b->m->key_len)
+		return a->m->key_len < b->m->key_len ? -1 : 1;
+	r = memcmp(a->m->path, b->m->path, a->m->key_len);
+	if (r != 0)
+		return r;
+	return a->pos < b->pos ? -1 : (a->pos > b->pos);
+}
+
+struct hsel {
+	uint32_t cls;
+	uint32_t labels;
+	const char *name;
+	uint32_t idx;
+};
+
+static int
+hsel_cmp(const void *x, const void *y)
+{
+	const struct hsel *a = x, *b = y;
+	int r;
+
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	if (a->labels != b->labels)
+		return a->labels > b->labels ? -1 : 1;
+	if (a->name != NULL && b->name != NULL) {
+		r = strcmp(a->name, b->name);
+		if (r != 0)
+			return r;
+	}
+	return a->idx < b->idx ? -1 : (a->idx > b->idx);
+}
+
+/* ---- building ---- */
+
+static int
+build_vindex(struct bctx *c, struct vhost *v)
+{
+	uint32_t nk = v->n_exact + v->n_prefix;
+	uint32_t ne = 0, np = 0;
+	struct keyed *k;
+	const struct cmatch **runs;
+
+	if (nk == 0)
+		return 0;
+	k = malloc(nk * sizeof(*k));
+	runs = ar_array(c, nk, sizeof(*runs));
+	if (k == NULL || runs == NULL) {
+		free(k);
+		seterr(c, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < nk; i++)
+		k[i] = (struct keyed){ .m = v->order[i], .pos = i };
+	qsort(k, nk, sizeof(*k), keyed_cmp);
+	for (uint32_t i = 0; i < nk; i++) {
+		runs[i] = k[i].m;
+		if (i == 0 || keyed_cmp(&(struct keyed){ k[i].m, 0 }, &(struct keyed){ k[i - 1].m, 0 }) != 0) {
+			if (k[i].m->path_type == GW_ROUTE_PATH_EXACT)
+				ne++;
+			else
+				np++;
+		}
+	}
+	v->runs = runs;
+	if ((ne != 0 && ar_htab(c, &v->exact, ne) != 0) ||
+		(np != 0 && ar_htab(c, &v->prefix, np) != 0)) {
+		free(k);
+		return -1;
+	}
+	for (uint32_t i = 0; i < nk;) {
+		const struct cmatch *m = k[i].m;
+		uint32_t j = i + 1;
+
+		while (j < nk && k[j].m->path_type == m->path_type && k[j].m->key_len == m->key_len &&
+			memcmp(k[j].m->path, m->path, m->key_len) == 0)
+			j++;
+		htab_put(m->path_type == GW_ROUTE_PATH_EXACT ? &v->exact : &v->prefix, m->path,
+			m->key_len, path_hash(m->path, m->key_len), m, i, j - i);
+		if (m->path_type == GW_ROUTE_PATH_EXACT)
+			v->exact_lens |= 1ull << (m->key_len & 63);
+		else
+			v->prefix_lens |= 1ull << (m->key_len & 63);
+		i = j;
+	}
+	free(k);
+	return 0;
+}
+
+/* Temporaries of one listener's build, freed together. */
+struct lbuild {
+	const struct cmatch **cms; /* every match of every route, by route */
+	uint32_t *rm_off;          /* route r: cms[rm_off[r], rm_off[r + 1]) */
+	uint32_t *rv;              /* distinct vhost (temporary index) per route */
+	uint32_t *rv_off;
+	struct hsel *vt;           /* vhosts, temporary index order */
+	uint32_t *rank;            /* temporary index -> selection position */
+	struct htab names;         /* temporary index by name */
+	struct pair *pairs;
+};
+
+static void
+lbuild_free(struct lbuild *b)
+{
+	free(b->cms);
+	free(b->rm_off);
+	free(b->rv);
+	free(b->rv_off);
+	free(b->vt);
+	free(b->rank);
+	free(b->names.slot);
+	free(b->pairs);
+}
+
+static int
+lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
+	const char *lname)
+{
+	uint32_t k = 0;
+	size_t nm = 0;
+
+	for (unsigned int r = 0; r < ls->n_routes; r++)
+		for (unsigned int i = 0; i < ls->routes[r].n_rules; i++)
+			nm += ls->routes[r].rules[i].n_matches ? ls->routes[r].rules[i].n_matches : 1;
+	if (nm > UINT32_MAX / 4) {
+		seterr(c, "listener %s: too many matches", lname);
+		return -1;
+	}
+	b->cms = malloc((nm + 1) * sizeof(*b->cms));
+	b->rm_off = malloc((ls->n_routes + 1) * sizeof(*b->rm_off));
+	if (b->cms == NULL || b->rm_off == NULL) {
+		seterr(c, "out of memory");
+		return -1;
+	}
+	for (unsigned int r = 0; r < ls->n_routes; r++) {
+		const struct gw_route_route_spec *rs = &ls->routes[r];
+		struct gw_route_rule *rules = NULL;
+		const char *ns, *name;
+
+		b->rm_off[r] = k;
+		if (ar_str(c, rs->ns != NULL ? rs->ns : "", &ns) != 0 ||
+			ar_str(c, rs->name != NULL ? rs->name : "", &name) != 0)
+			return -1;
+		if (rs->n_rules != 0) {
+			rules = ar_array(c, rs->n_rules, sizeof(*rules));
+			if (rules == NULL)
+				return -1;
+		}
+		for (unsigned int i = 0; i < rs->n_rules; i++) {
+			const struct gw_route_rule_spec *ru = &rs->rules[i];
+			unsigned int n = ru->n_matches ? ru->n_matches : 1;
+
+			if (compile_rule(c, &rules[i], ru, ns, name, i) != 0)
+				return -1;
+			for (unsigned int j = 0; j < n; j++) {
+				const struct gw_route_match_spec *ms =
+					ru->n_matches ? &ru->matches[j] : &default_match;
+				const struct cmatch *m = compile_match(c, ms, &rules[i], j, lname, rs);
+
+				if (m == NULL)
+					return -1;
+				b->cms[k++] = m;
+			}
+		}
+	}
+	b->rm_off[ls->n_routes] = k;
+	return 0;
+}
+
+static int
+lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
+	uint32_t *nv)
+{
+	size_t nh = 0;
+	uint32_t k = 0;
+
+	*nv = 0;
+	for (unsigned int r = 0; r < ls->n_routes; r++)
+		nh += ls->routes[r].n_hostnames ? ls->routes[r].n_hostnames : 1;
+	if (nh > UINT32_MAX / 4) {
+		seterr(c, "too many hostnames");
+		return -1;
+	}
+	b->rv = malloc((nh + 1) * sizeof(*b->rv));
+	b->rv_off = malloc((ls->n_routes + 1) * sizeof(*b->rv_off));
+	b->vt = malloc((nh + 1) * sizeof(*b->vt));
+	b->names.mask = pow2_cap((uint32_t)nh) - 1;
+	b->names.slot = calloc((size_t)b->names.mask + 1, sizeof(*b->names.slot));
+	if (b->rv == NULL || b->rv_off == NULL || b->vt == NULL || b->names.slot == NULL) {
+		seterr(c, "out of memory");
+		return -1;
+	}
+	for (unsigned int r = 0; r < ls->n_routes; r++) {
+		const struct gw_route_route_spec *rs = &ls->routes[r];
+		unsigned int n = rs->n_hostnames ? rs->n_hostnames : 1;
+
+		b->rv_off[r] = k;
+		for (unsigned int i = 0; i < n; i++) {
+			uint32_t len, h, idx;
+			const char *name = ar_host(c, rs->n_hostnames ? rs->hostnames[i] : NULL, &len);
+			const struct hslot *s;
+			bool dup = false;
+
+			if (name == NULL)
+				return -1;
+			h = host_hash(name, len);
+			s = htab_find(&b->names, name, len, h, false);
+			if (s != NULL) {
+				idx = s->a;
+			} else {
+				idx = *nv;
+				b->vt[idx] = (struct hsel){ .cls = host_class(name, len),
+					.labels = labels(name, len), .name = name, .idx = idx };
+				htab_put(&b->names, name, len, h, NULL, idx, 0);
+				(*nv)++;
+			}
+			/* A hostname listed twice must not add the route's matches twice. */
+			for (uint32_t j = b->rv_off[r]; j < k; j++)
+				dup |= b->rv[j] == idx;
+			if (!dup)
+				b->rv[k++] = idx;
+		}
+	}
+	b->rv_off[ls->n_routes] = k;
+	return 0;
+}
+
+static int
+build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spec *ls)
+{
+	struct lbuild b = { 0 };
+	uint32_t nv = 0, nex = 0, nwild = 0;
+	size_t np = 0;
+	int rc = -1;
+
+	if (lbuild_routes(c, &b, ls, l->pub.name) != 0 || lbuild_vhosts(c, &b, ls, &nv) != 0)
+		goto out;
+	if (nv == 0) {
+		rc = 0;
+		goto out;
+	}
+	qsort(b.vt, nv, sizeof(*b.vt), hsel_cmp);
+	b.rank = malloc(nv * sizeof(*b.rank));
+	for (unsigned int r = 0; r < ls->n_routes; r++)
+		np += (size_t)(b.rv_off[r + 1] - b.rv_off[r]) * (b.rm_off[r + 1] - b.rm_off[r]);
+	b.pairs = malloc((np + 1) * sizeof(*b.pairs));
+	l->vhosts = ar_array(c, nv, sizeof(*l->vhosts));
+	if (b.rank == NULL || b.pairs == NULL || l->vhosts == NULL) {
+		seterr(c, "out of memory");
+		goto out;
+	}
+	l->n_vhosts = nv;
+	for (uint32_t i = 0; i < nv; i++) {
+		b.rank[b.vt[i].idx] = i;
+		size_t len = strlen(b.vt[i].name);
+		struct vhost *vh = ar_alloc(c, sizeof(*vh) + len + 1);
+
+		if (vh == NULL)
+			goto out;
+		memcpy(vh->buf, b.vt[i].name, len + 1);
+		vh->name = vh->buf;
+		vh->len = (uint32_t)len;
+		l->vhosts[i] = vh;
+		nex += b.vt[i].cls == 0;
+		nwild += b.vt[i].cls == 1;
+	}
+	np = 0;
+	for (unsigned int r = 0; r < ls->n_routes; r++)
+		for (uint32_t v = b.rv_off[r]; v < b.rv_off[r + 1]; v++)
+			for (uint32_t m = b.rm_off[r]; m < b.rm_off[r + 1]; m++)
+				b.pairs[np++] = (struct pair){ .vh = b.rank[b.rv[v]], .m = b.cms[m] };
+	qsort(b.pairs, np, sizeof(*b.pairs), pair_cmp);
+	if ((nex != 0 && ar_htab(c, &l->vh_exact, nex) != 0) ||
+		(nwild != 0 && ar_htab(c, &l->vh_wild, nwild) != 0))
+		goto out;
+	for (size_t i = 0, v = 0; v < nv; v++) {
+		struct vhost *vh = l->vhosts[v];
+		size_t j = i;
+
+		while (j < np && b.pairs[j].vh == v)
+			j++;
+		vh->n = (uint32_t)(j - i);
+		if (vh->n != 0) {
+			const struct cmatch **o = ar_array(c, vh->n, sizeof(*o));
+
+			if (o == NULL)
+				goto out;
+			for (uint32_t k = 0; k < vh->n; k++) {
+				o[k] = b.pairs[i + k].m;
+				vh->n_exact += o[k]->path_type == GW_ROUTE_PATH_EXACT;
+				vh->n_prefix += o[k]->path_type == GW_ROUTE_PATH_PREFIX;
+			}
+			vh->order = o;
+		}
+		i = j;
+		if (build_vindex(c, vh) != 0)
+			goto out;
+		switch (host_class(vh->name, vh->len)) {
+		case 0:
+			htab_put(&l->vh_exact, vh->name, vh->len, host_hash(vh->name, vh->len), vh, v, 0);
+			break;
+		case 1:
+			htab_put(&l->vh_wild, vh->name + 2, vh->len - 2,
+				host_hash(vh->name + 2, vh->len - 2), vh, v, 0);
+			break;
+		default:
+			l->vh_any = vh;
+			break;
+		}
+	}
+	rc = 0;
+out:
+	lbuild_free(&b);
+	return rc;
+}
+
+static int
+build_group(struct bctx *c, struct grp *g, const struct gw_route_group_spec *gs)
+{
+	struct hsel *sel;
+	uint32_t n = gs->n_listeners, nex = 0, nwild = 0;
+	int rc = -1;
+
+	g->id = gs->id;
+	g->family = gs->family;
+	memcpy(g->vip, gs->vip, sizeof(g->vip));
+	g->port = gs->port;
+	g->n_lst = n;
+	if (n == 0)
+		return 0;
+	g->lst = ar_array(c, n, sizeof(*g->lst));
+	sel = malloc(n * sizeof(*sel));
+	if (g->lst == NULL || sel == NULL) {
+		free(sel);
+		seterr(c, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len;
+		const char *h = ar_host(c, gs->listeners[i].hostname, &len);
+
+		if (h == NULL)
+			goto out;
+		/* name NULL: equal hostnames keep spec order. */
+		sel[i] = (struct hsel){ .cls = host_class(h, len), .labels = labels(h, len),
+			.name = NULL, .idx = i };
+		/* Parked here until placed in selection order below. */
+		g->lst[i].pub.hostname = h;
+	}
+	qsort(sel, n, sizeof(*sel), hsel_cmp);
+	for (uint32_t i = 0; i < n; i++) {
+		sel[i].name = g->lst[sel[i].idx].pub.hostname;
+		nex += sel[i].cls == 0;
+		nwild += sel[i].cls == 1;
+	}
+	if ((nex != 0 && ar_htab(c, &g->l_exact, nex) != 0) ||
+		(nwild != 0 && ar_htab(c, &g->l_wild, nwild) != 0))
+		goto out;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct gw_route_listener_spec *ls = &gs->listeners[sel[i].idx];
+		struct lst *l = &g->lst[i];
+		const char *h = sel[i].name;
+		uint32_t len = (uint32_t)strlen(h), hash;
+
+		memset(l, 0, sizeof(*l));
+		l->pub.hostname = h;
+		l->pub.https = ls->https;
+		l->pub.port = gs->port;
+		if (ar_str(c, ls->name != NULL ? ls->name : "", &l->pub.name) != 0)
+			goto out;
+		if (build_listener(c, l, ls) != 0)
+			goto out;
+		/* Indistinct listeners are the translator's error: the first one wins. */
+		switch (sel[i].cls) {
+		case 0:
+			hash = host_hash(h, len);
+			if (htab_find(&g->l_exact, h, len, hash, false) == NULL)
+				htab_put(&g->l_exact, h, len, hash, l, i, 0);
+			break;
+		case 1:
+			hash = host_hash(h + 2, len - 2);
+			if (htab_find(&g->l_wild, h + 2, len - 2, hash, false) == NULL)
+				htab_put(&g->l_wild, h + 2, len - 2, hash, l, i, 0);
+			break;
+		default:
+			if (g->l_any == NULL)
+				g->l_any = l;
+			break;
+		}
+	}
+	rc = 0;
+out:
+	free(sel);
+	return rc;
+}
+
+static const struct grp *
+group_find(const struct gw_route_table *t, uint32_t id)
+{
+	if (t->gslot == NULL)
+		return NULL;
+	for (uint32_t i = mix(id) & t->gmask;; i = (i + 1) & t->gmask) {
+		uint32_t s = t->gslot[i];
+
+		if (s == 0)
+			return NULL;
+		if (t->groups[s - 1].id == id)
+			return &t->groups[s - 1];
+	}
+}
+
+struct gw_route_table *
+gw_route_table_build(const struct gw_route_table_spec *spec, char *err, size_t errlen)
+{
+	struct gw_route_table *t;
+	struct bctx c = { .err = err, .errlen = errlen };
+	uint32_t n;
+
+	if (err != NULL && errlen != 0)
+		err[0] = '\0';
+	if (spec == NULL) {
+		seterr(&c, "no spec");
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		seterr(&c, "out of memory");
+		return NULL;
+	}
+	c.t = t;
+	t->next_blk = AR_BLK_MIN;
+	t->bytes = sizeof(*t);
+	n = spec->n_groups;
+	t->n_groups = n;
+	if (n != 0) {
+		uint32_t cap = pow2_cap(n);
+
+		t->groups = ar_array(&c, n, sizeof(*t->groups));
+		t->gslot = ar_array(&c, cap, sizeof(*t->gslot));
+		if (t->groups == NULL || t->gslot == NULL)
+			goto fail;
+		t->gmask = cap - 1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t id = spec->groups[i].id, j;
+
+		if (group_find(t, id) != NULL) {
+			seterr(&c, "duplicate group id %u", id);
+			goto fail;
+		}
+		if (build_group(&c, &t->groups[i], &spec->groups[i]) != 0)
+			goto fail;
+		for (j = mix(id) & t->gmask; t->gslot[j] != 0; j = (j + 1) & t->gmask)
+			;
+		t->gslot[j] = i + 1;
+	}
+	return t;
+fail:
+	gw_route_table_free(t);
+	return NULL;
+}
+
+void
+gw_route_table_free(struct gw_route_table *t)
+{
+	struct ar_blk *b, *nb;
+
+	if (t == NULL)
+		return;
+	for (struct re_node *r = t->regexes; r != NULL; r = r->next)
+		regfree(&r->re);
+	for (b = t->blk; b != NULL; b = nb) {
+		nb = b->next;
+		free(b);
+	}
+	free(t);
+}
+
+size_t
+gw_route_table_size(const struct gw_route_table *t)
+{
+	return t == NULL ? 0 : t->bytes;
+}
+
+/* ---- lookup ---- */
+
+bool
+gw_route_path_prefix_match(const char *prefix, size_t prefix_len, const char *path,
+	size_t path_len)
+{
+	if (prefix_len > 0 && prefix[prefix_len - 1] == '/')
+		prefix_len--;
+	if (path_len < prefix_len || memcmp(prefix, path, prefix_len) != 0)
+		return false;
+	return path_len == prefix_len || path[prefix_len] == '/';
+}
+
+bool
+gw_route_host_match(const char *pattern, const char *host, size_t host_len)
+{
+	size_t pl = pattern == NULL ? 0 : strlen(pattern);
+
+	if (host == NULL)
+		host_len = 0;
+	if (host_len > 0 && host[host_len - 1] == '.')
+		host_len--;
+	if (pl > 0 && pattern[pl - 1] == '.')
+		pl--;
+	if (pl == 0 || (pl == 1 && pattern[0] == '*'))
+		return true;
+	if (is_wild(pattern, (uint32_t)pl)) {
+		size_t sl = pl - 1; /* ".example.com" */
+
+		return host_len > sl && eq_icase(pattern + 1, host + host_len - sl, sl);
+	}
+	return host_len == pl && eq_icase(pattern, host, pl);
+}
+
+/* The request's Host, split once for every hostname table it meets. */
+struct hostkey {
+	const char *s;
+	uint32_t len;
+	bool valid;                /* 0 < len <= HOST_MAX: may match a hostname */
+	uint32_t hash;
+	uint32_t n_sfx;            /* suffixes after a '.', shortest first */
+	uint32_t sfx_off[HOST_SFX_MAX];
+	uint32_t sfx_hash[HOST_SFX_MAX];
+};
+
+static void
+host_key(const char *h, size_t len, struct hostkey *hk)
+{
+	uint32_t hv = FNV_OFF;
+
+	if (h == NULL)
+		len = 0;
+	if (len > 0 && h[0] == '[') {
+		/* IPv6 literal: its colons are not a port separator. */
+		const char *e = memchr(h, ']', len);
+
+		if (e != NULL)
+			len = (size_t)(e - h) + 1;
+	} else if (len > 0) {
+		const char *e = memchr(h, ':', len);
+
+		if (e != NULL)
+			len = (size_t)(e - h);
+	}
+	if (len > 0 && h[len - 1] == '.')
+		len--;
+	hk->s = h;
+	hk->n_sfx = 0;
+	hk->valid = len > 0 && len <= HOST_MAX;
+	if (!hk->valid)
+		return;
+	hk->len = (uint32_t)len;
+	for (uint32_t i = (uint32_t)len; i-- > 0;) {
+		/* A wildcard needs a non-empty label before its suffix. */
+		if (h[i] == '.' && i > 0 && i + 1 < len && hk->n_sfx < HOST_SFX_MAX) {
+			hk->sfx_off[hk->n_sfx] = i + 1;
+			hk->sfx_hash[hk->n_sfx] = hv;
+			hk->n_sfx++;
+		}
+		hv = host_step(hv, h[i]);
+	}
+	hk->hash = hv;
+}
+
+/* Exact, then the wildcard with the longest suffix; the index in a. */
+static const struct hslot *
+host_select(const struct htab *exact, const struct htab *wild, const struct hostkey *hk)
+{
+	const struct hslot *s;
+
+	if (!hk->valid)
+		return NULL;
+	s = htab_find(exact, hk->s, hk->len, hk->hash, true);
+	if (s != NULL || wild->slot == NULL)
+		return s;
+	for (uint32_t k = hk->n_sfx; k-- > 0;) {
+		uint32_t off = hk->sfx_off[k];
+
+		s = htab_find(wild, hk->s + off, hk->len - off, hk->sfx_hash[k], true);
+		if (s != NULL)
+			return s;
+	}
+	return NULL;
+}
+
+static bool
+header_get(const struct gw_route_req *req, const char *name, uint32_t nlen, const char **v,
+	size_t *vlen)
+{
+	for (unsigned int i = 0; i < req->n_headers; i++) {
+		const struct gw_route_header *h = &req->headers[i];
+
+		if (h->name_len == nlen && eq_icase(h->name, name, nlen)) {
+			*v = h->value;
+			*vlen = h->value_len;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+query_get(const char *q, size_t qlen, const char *name, uint32_t nlen, const char **v,
+	size_t *vlen)
+{
+	if (q == NULL)
+		return false;
+	for (size_t s = 0, e; s < qlen; s = e + 1) {
+		const char *eq;
+
+		for (e = s; e < qlen && q[e] != '&'; e++)
+			;
+		eq = memchr(q + s, '=', e - s);
+		if ((size_t)((eq != NULL ? eq : q + e) - (q + s)) != nlen ||
+			memcmp(q + s, name, nlen) != 0)
+			continue;
+		*v = eq != NULL ? eq + 1 : q + e;
+		*vlen = eq != NULL ? (size_t)(q + e - eq - 1) : 0;
+		return true;
+	}
+	return false;
+}
+
+static bool
+value_ok(const struct ckv *k, const char *want, const char *v, size_t vlen)
+{
+	if (k->re != NULL)
+		return re_ok(k->re, v, vlen);
+	return vlen == k->value_len && memcmp(v, want, vlen) == 0;
+}
+
+/* Everything but the path, which the caller has checked. */
+static bool
+conds_ok(const struct cmatch *m, const struct gw_route_req *req)
+{
+	const char *v;
+	size_t vlen;
+
+	if (m->method != NULL && (req->method_len != m->method_len ||
+		(m->method_len != 0 && memcmp(req->method, m->method, m->method_len) != 0)))
+		return false;
+	for (unsigned int i = 0; i < m->n_headers; i++) {
+		if (!header_get(req, m->headers[i].name, m->hdr[i].name_len, &v, &vlen) ||
+			!value_ok(&m->hdr[i], m->headers[i].value, v, vlen))
+			return false;
+	}
+	for (unsigned int i = 0; i < m->n_query; i++) {
+		if (!query_get(req->query, req->query_len, m->query[i].name, m->qry[i].name_len,
+			&v, &vlen) ||
+			!value_ok(&m->qry[i], m->query[i].value, v, vlen))
+			return false;
+	}
+	return true;
+}
+
+static const struct cmatch *
+run_match(const struct vhost *v, const struct hslot *s, const struct gw_route_req *req)
+{
+	if (s == NULL)
+		return NULL;
+	/* val is runs[a]: the usual run of one needs no look at runs[]. */
+	if (conds_ok(s->val, req))
+		return s->val;
+	for (uint32_t i = s->a + 1; i < s->a + s->b; i++)
+		if (conds_ok(v->runs[i], req))
+			return v->runs[i];
+	return NULL;
+}
+
+static const struct cmatch *
+vhost_match(const struct vhost *v, const struct gw_route_req *req)
+{
+	const char *p = req->path != NULL ? req->path : "";
+	size_t plen = req->path != NULL ? req->path_len : 0;
+	const struct cmatch *m;
+
+	if (v->n_exact + v->n_prefix != 0 && plen <= UINT32_MAX) {
+		uint32_t cl[PATH_CANDS], ch[PATH_CANDS], nc = 0, h = FNV_OFF;
+		bool deep = false;
+
+		/* One pass hashes the whole path and every prefix ending before a '/'. */
+		for (size_t i = 0; i < plen; i++) {
+			if (p[i] == '/') {
+				if (nc < PATH_CANDS) {
+					cl[nc] = (uint32_t)i;
+					ch[nc] = h;
+					nc++;
+				} else {
+					deep = true;
+				}
+			}
+			h = path_step(h, p[i]);
+		}
+		if (v->exact_lens & (1ull << (plen & 63))) {
+			m = run_match(v, htab_find(&v->exact, p, plen, h, false), req);
+			if (m != NULL)
+				return m;
+		}
+		if (v->n_prefix != 0 && !deep) {
+			/* Longest prefix first is precedence order (see cm_cmp). */
+			if (v->prefix_lens & (1ull << (plen & 63))) {
+				m = run_match(v, htab_find(&v->prefix, p, plen, h, false), req);
+				if (m != NULL)
+					return m;
+			}
+			for (uint32_t k = nc; k-- > 0;) {
+				if (!(v->prefix_lens & (1ull << (cl[k] & 63))))
+					continue;
+				m = run_match(v, htab_find(&v->prefix, p, cl[k], ch[k], false), req);
+				if (m != NULL)
+					return m;
+			}
+		} else if (v->n_prefix != 0) {
+			for (uint32_t i = v->n_exact; i < v->n_exact + v->n_prefix; i++) {
+				m = v->order[i];
+				if (gw_route_path_prefix_match(m->path, m->key_len, p, plen) &&
+					conds_ok(m, req))
+					return m;
+			}
+		}
+	}
+	for (uint32_t i = v->n_exact + v->n_prefix; i < v->n; i++) {
+		m = v->order[i];
+		if (re_ok(m->path_re, p, plen) && conds_ok(m, req))
+			return m;
+	}
+	return NULL;
+}
+
+int
+gw_route_match(const struct gw_route_table *t, const struct gw_route_req *req,
+	struct gw_route_result *res)
+{
+	struct hostkey hk;
+	const struct grp *g;
+	const struct lst *l;
+	const struct vhost *v;
+	const struct cmatch *m;
+	const struct hslot *s;
+
+	res->status = 404;
+	res->listener = NULL;
+	res->rule = NULL;
+	res->match_index = 0;
+	if (t == NULL || req == NULL)
+		return 404;
+	g = group_find(t, req->group);
+	if (g == NULL || g->n_lst == 0)
+		return 404;
+	host_key(req->host, req->host_len, &hk);
+	s = host_select(&g->l_exact, &g->l_wild, &hk);
+	l = s != NULL ? s->val : g->l_any;
+	if (l == NULL)
+		return 404;
+	res->listener = &l->pub;
+	s = host_select(&l->vh_exact, &l->vh_wild, &hk);
+	v = s != NULL ? s->val : l->vh_any;
+	if (v == NULL)
+		return 404;
+	m = vhost_match(v, req);
+	if (m == NULL)
+		return 404;
+	res->status = 0;
+	res->rule = m->rule;
+	res->match_index = m->match_index;
+	return 0;
+}
+
+int
+gw_route_pick_backend(const struct gw_route_rule *rule, uint32_t rnd,
+	const struct gw_route_backend **be)
+{
+	uint32_t r;
+
+	*be = NULL;
+	if (rule == NULL || rule->n_backends == 0 || rule->total_weight == 0)
+		return 500;
+	r = rnd % rule->total_weight;
+	for (unsigned int i = 0; i < rule->n_backends; i++) {
+		const struct gw_route_backend *b = &rule->backends[i];
+
+		if (r >= b->weight) {
+			r -= b->weight;
+			continue;
+		}
+		switch (b->state) {
+		case GW_ROUTE_BACKEND_OK:
+			*be = b;
+			/* OK without endpoints is what a drained Service looks like: 503. */
+			return b->n_endpoints != 0 ? 0 : 503;
+		case GW_ROUTE_BACKEND_NO_ENDPOINTS:
+			*be = b;
+			return 503;
+		default:
+			return 500;
+		}
+	}
+	return 500;
+}
+
+/* ---- walk ---- */
+
+static int
+walk_match(const struct grp *g, const struct lst *l, const struct vhost *v, uint32_t order,
+	const struct cmatch *m, int (*fn)(const struct gw_route_walk_entry *e, void *arg),
+	void *arg)
+{
+	struct gw_route_walk_entry e = {
+		.group = g->id,
+		.family = g->family,
+		.vip = g->vip,
+		.port = g->port,
+		.listener = &l->pub,
+		.vhost = v != NULL ? v->name : NULL,
+		.order = order,
+	};
+
+	if (m != NULL) {
+		e.rule = m->rule;
+		e.match_index = m->match_index;
+		e.path_type = m->path_type;
+		e.path = m->path;
+		e.method = m->method;
+		e.n_headers = m->n_headers;
+		e.headers = m->headers;
+		e.n_query = m->n_query;
+		e.query = m->query;
+	}
+	return fn(&e, arg);
+}
+
+int
+gw_route_table_walk(const struct gw_route_table *t,
+	int (*fn)(const struct gw_route_walk_entry *e, void *arg), void *arg)
+{
+	int rc;
+
+	if (t == NULL || fn == NULL)
+		return 0;
+	for (uint32_t gi = 0; gi < t->n_groups; gi++) {
+		const struct grp *g = &t->groups[gi];
+
+		for (uint32_t li = 0; li < g->n_lst; li++) {
+			const struct lst *l = &g->lst[li];
+
+			if (l->n_vhosts == 0) {
+				rc = walk_match(g, l, NULL, 0, NULL, fn, arg);
+				if (rc != 0)
+					return rc;
+			}
+			for (uint32_t vi = 0; vi < l->n_vhosts; vi++) {
+				const struct vhost *v = l->vhosts[vi];
+
+				if (v->n == 0) {
+					rc = walk_match(g, l, v, 0, NULL, fn, arg);
+					if (rc != 0)
+						return rc;
+				}
+				for (uint32_t k = 0; k < v->n; k++) {
+					rc = walk_match(g, l, v, k, v->order[k], fn, arg);
+					if (rc != 0)
+						return rc;
+				}
+			}
+		}
+	}
+	return 0;
+}

@@ -21,7 +21,7 @@
 #                      with clang and the sanitizers if it does not exist
 #     --strict         known crashes count as failures
 #     -h, --help
-#   TARGET: fuzz_pkt, fuzz_worker, fuzz_config (default: all).
+#   TARGET: fuzz_pkt, fuzz_worker, fuzz_config, fuzz_manifest (default: all).
 #   Environment: ASAN_OPTIONS / UBSAN_OPTIONS are given defaults that make
 #   every report fatal; FUZZ_ARGS adds libFuzzer flags (e.g. -jobs=2).
 set -uo pipefail
@@ -41,12 +41,12 @@ while [ $# -gt 0 ]; do
 	--build) BUILD=${2:?}; shift 2 ;;
 	--strict) STRICT=1; shift ;;
 	-h|--help) usage; exit 0 ;;
-	fuzz_pkt|fuzz_worker|fuzz_config) TARGETS+=("$1"); shift ;;
+	fuzz_pkt|fuzz_worker|fuzz_config|fuzz_manifest) TARGETS+=("$1"); shift ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
 [[ "$FUZZ_SECONDS" =~ ^[0-9]+$ ]] || { echo "replay.sh: --fuzz takes whole seconds" >&2; exit 2; }
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_pkt fuzz_worker fuzz_config)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_pkt fuzz_worker fuzz_config fuzz_manifest)
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 
 # Which corpus a target reads, and the largest input worth trying.
@@ -54,6 +54,7 @@ corpus_of() {
 	case "$1" in
 	fuzz_pkt|fuzz_worker) echo "$HERE/corpus/pkt" ;;
 	fuzz_config) echo "$HERE/corpus/config" ;;
+	fuzz_manifest) echo "$HERE/corpus/manifest" ;;
 	esac
 }
 # Extra libFuzzer flags while fuzzing. fuzz_config: libconfig 1.5 leaks on
@@ -70,6 +71,7 @@ max_len_of() {
 	case "$1" in
 	fuzz_pkt|fuzz_worker) echo 1600 ;;
 	fuzz_config) echo 4096 ;;
+	fuzz_manifest) echo 8192 ;;
 	esac
 }
 
@@ -252,6 +254,8 @@ if [ "$FUZZ_SECONDS" -gt 0 ]; then
 		$(printf '%s\n' "${pkt_targets[@]}" | sort -r)
 	[[ " ${TARGETS[*]} " == *" fuzz_config "* ]] &&
 		minimise_corpus "$HERE/corpus/config" fuzz_config
+	[[ " ${TARGETS[*]} " == *" fuzz_manifest "* ]] &&
+		minimise_corpus "$HERE/corpus/manifest" fuzz_manifest
 	# What was merged must replay clean.
 	unset FUZZ_WORKER_IGNORE
 	for t in "${TARGETS[@]}"; do

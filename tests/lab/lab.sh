@@ -446,7 +446,8 @@ lab_subst()
 }
 
 # lab_start_dpgw TEMPLATE [KEY=VALUE...]: write a config from TEMPLATE and
-# start dpgw on it. The library fills @SOCKET@ (admin socket), @PMD@ (the
+# start dpgw on it. The library fills @MANIFESTS@ ($LAB_TMP/manifests,
+# created; a MANIFESTS=... argument wins), @SOCKET@ (admin socket), @PMD@ (the
 # driver being tried, net_af_xdp), @PROFILE@ (its drivers-config profile,
 # af_xdp) and @DEVICE@ (= "@PMD@0,iface=@IFACE@"); the caller gives the rest,
 # IFACE=... among them. Drivers of LAB_PMDS are tried in
@@ -469,8 +470,10 @@ lab_start_dpgw()
 		prefix=dpgw-$LAB_ID-$n
 		LAB_PREFIXES+=("$prefix")
 		_lab_record prefix "$prefix"
+		mkdir -p "$LAB_TMP/manifests"
 		lab_subst "$tpl" "$LAB_DPGW_CONF" "DEVICE=${pmd}0,iface=$iface" "$@" \
-			"SOCKET=$LAB_SOCK" "PMD=$pmd" "PROFILE=${pmd#net_}" || return 1
+			"SOCKET=$LAB_SOCK" "PMD=$pmd" "PROFILE=${pmd#net_}" \
+			"MANIFESTS=$LAB_TMP/manifests" || return 1
 		# shellcheck disable=SC2086 # LAB_EAL_ARGS is a list of words
 		"$DPGW" -c "$LAB_DPGW_CONF" -- $LAB_EAL_ARGS --file-prefix "$prefix" \
 			>"$LAB_DPGW_LOG" 2>&1 </dev/null &

@@ -325,12 +325,12 @@ bad_conf_case()
 }
 LAB_PREFIXES+=("dpgw-$LAB_ID-bad")
 lab_subst "$LAB_HOME/dpgw-lab.conf.in" "$LAB_TMP/bad-addr.conf" \
-	"DEVICE=net_af_packet0,iface=$GIF" "SOCKET=$LAB_TMP/bad.sock"
+	"DEVICE=net_af_packet0,iface=$GIF" "SOCKET=$LAB_TMP/bad.sock" "MANIFESTS=$LAB_TMP/manifests"
 sed -i 's#"10.77.1.1/24"#"10.77.1.300/24"#' "$LAB_TMP/bad-addr.conf"
 bad_conf_case "bad address 10.77.1.300/24" "$LAB_TMP/bad-addr.conf" \
 	"$(grep -n '10.77.1.300' "$LAB_TMP/bad-addr.conf" | cut -d: -f1)"
 lab_subst "$LAB_HOME/dpgw-lab.conf.in" "$LAB_TMP/bad-syntax.conf" \
-	"DEVICE=net_af_packet0,iface=$GIF" "SOCKET=$LAB_TMP/bad.sock"
+	"DEVICE=net_af_packet0,iface=$GIF" "SOCKET=$LAB_TMP/bad.sock" "MANIFESTS=$LAB_TMP/manifests"
 sed -i 's#^vips = \[ "10.77.1.10"#vips = [ 10.77.1.10#' "$LAB_TMP/bad-syntax.conf"
 bad_conf_case "syntax error (unquoted address)" "$LAB_TMP/bad-syntax.conf" \
 	"$(grep -n '^vips' "$LAB_TMP/bad-syntax.conf" | cut -d: -f1)"
