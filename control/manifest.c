@@ -41,7 +41,7 @@
 #define MF_MAX_DIR_DEPTH 32
 /* A manifest larger than this is not a manifest. */
 #define MF_MAX_FILE (64u << 20)
-#define MF_DEFAULT_DEBOUNCE_MS 10
+#define MF_DEFAULT_DEBOUNCE_MS 5
 #define MF_OWN_INIT_BUCKETS 256u
 #define MF_ERR_LEN 512
 #define MF_WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | \
@@ -53,14 +53,34 @@
  * YAML -> JSON
  * ====================================================================== */
 
+/*
+ * Short scalars repeat (apiVersion, kind, namespaces, ports, backend
+ * names): within one parse, equal ones share one jansson value, which
+ * saves two allocations per repeat and the memory of the copies. Values
+ * in the cache are read-only, so sharing a leaf is invisible.
+ */
+#define MP_INTERN_LEN 48
+#define MP_INTERN_MAX_SLOTS 16384u
+
 struct mp_frame {
 	json_t *node;           /* object or array under construction */
-	char *key;              /* mapping: key waiting for its value */
+	char *key;              /* mapping: key waiting for its value (owned) */
+	size_t klen;
 	char *anchor;           /* registered when the node is complete */
 	size_t nodes0;          /* st->nodes when the node started */
 	int height;             /* deepest child so far */
 	int line;               /* mapping: line of its first key */
 	bool items;             /* the root mapping's "items" sequence */
+};
+
+struct mp_item {
+	int line;
+	uint64_t hash;
+};
+
+struct mp_slot {
+	json_t *v;
+	uint64_t h;
 };
 
 struct mp_state {
@@ -70,15 +90,20 @@ struct mp_state {
 	size_t errlen;
 	struct mp_frame stack[MP_MAX_DEPTH];
 	int depth;
-	json_t *anchors;        /* name -> [value, nodes, height] */
+	json_t *anchors;        /* name -> [value, nodes, height]; NULL until needed */
 	size_t nodes, budget;
 	json_t *root;
 	int root_line;          /* first key line (mapping) or start line */
 	int root_start;         /* line the root node starts on */
-	int *item_lines;
+	struct mp_item *items;  /* the root's "items": where each starts, its hash */
 	size_t n_items, cap_items;
 	struct gw_manifest_doc *docs;
 	int n_docs, cap_docs;
+	/* What decides a document's value: a hash of its events (not its text). */
+	uint64_t doc_h, item_h;
+	bool doc_alias;         /* an alias: items are not decided by their own events */
+	struct mp_slot *intern;
+	size_t intern_cap, intern_n;
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -113,6 +138,214 @@ line_of_offset(const char *text, size_t len, size_t off)
 	for (size_t i = 0; i < off && i < len; i++)
 		line += text[i] == '\n';
 	return line;
+}
+
+/* ---- hashing (change detection, interning; not adversarial) ---- */
+
+static inline uint64_t
+hmix(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t
+hbytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t w;
+
+	h = hmix(h, n);
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = hmix(h, w);
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = hmix(h, w);
+	}
+	return h;
+}
+
+static uint64_t
+hfinal(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h != 0 ? h : 1;
+}
+
+/* One event into the running hashes of the document and of the List item. */
+static void
+mp_feed(struct mp_state *st, unsigned int type, const void *p, size_t n)
+{
+	uint64_t t = (uint64_t)type * 0x100000001b3ull;
+
+	st->doc_h = hbytes(hmix(st->doc_h, t), p, n);
+	st->item_h = hbytes(hmix(st->item_h, t), p, n);
+}
+
+static void
+mp_feed_str(struct mp_state *st, unsigned int type, const yaml_char_t *s)
+{
+	if (s != NULL)
+		mp_feed(st, type, s, strlen((const char *)s));
+}
+
+/* ---- scalars ---- */
+
+/* UTF-8 as jansson takes it: no overlongs, surrogates or code points past U+10FFFF. */
+static bool
+utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		uint32_t cp;
+		size_t k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3, cp = c & 0x07;
+		else
+			return false;
+		if (n - i <= k)
+			return false;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
+				(cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+static struct mp_slot *
+intern_slot(struct mp_state *st, uint64_t h, const char *s, size_t n, json_int_t iv, bool is_int)
+{
+	size_t mask = st->intern_cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct mp_slot *sl = &st->intern[i];
+
+		if (sl->v == NULL)
+			return sl;
+		if (sl->h != h)
+			continue;
+		if (!is_int && json_is_string(sl->v) && json_string_length(sl->v) == n &&
+				memcmp(json_string_value(sl->v), s, n) == 0)
+			return sl;
+		if (is_int && json_is_integer(sl->v) && json_integer_value(sl->v) == iv)
+			return sl;
+	}
+}
+
+static bool
+intern_room(struct mp_state *st)
+{
+	struct mp_slot *nv;
+	size_t cap;
+
+	if (st->intern_n * 2 < st->intern_cap)
+		return true;
+	if (st->intern_cap >= MP_INTERN_MAX_SLOTS)
+		return false;
+	cap = st->intern_cap != 0 ? st->intern_cap * 2 : 256;
+	nv = calloc(cap, sizeof(*nv));
+	if (nv == NULL)
+		return false;
+	for (size_t i = 0; i < st->intern_cap; i++) {
+		struct mp_slot *o = &st->intern[i];
+
+		if (o->v == NULL)
+			continue;
+		for (size_t j = o->h & (cap - 1);; j = (j + 1) & (cap - 1)) {
+			if (nv[j].v == NULL) {
+				nv[j] = *o;
+				break;
+			}
+		}
+	}
+	free(st->intern);
+	st->intern = nv;
+	st->intern_cap = cap;
+	return true;
+}
+
+static void
+intern_free(struct mp_state *st)
+{
+	for (size_t i = 0; i < st->intern_cap; i++)
+		json_decref(st->intern[i].v);
+	free(st->intern);
+	st->intern = NULL;
+	st->intern_cap = st->intern_n = 0;
+}
+
+static json_t *
+intern_put(struct mp_state *st, struct mp_slot *sl, uint64_t h, json_t *v)
+{
+	if (v != NULL) {
+		sl->v = json_incref(v);
+		sl->h = h;
+		st->intern_n++;
+	}
+	return v;
+}
+
+/* A string value (a new reference); NULL with *@why when it cannot be one. */
+static json_t *
+mp_string(struct mp_state *st, const char *s, size_t n, const char **why)
+{
+	struct mp_slot *sl;
+	uint64_t h;
+
+	/* Names with a NUL would pass validation cut short at the NUL. */
+	if (memchr(s, '\0', n) != NULL) {
+		*why = "NUL character in a string";
+		return NULL;
+	}
+	if (!utf8_valid((const unsigned char *)s, n)) {
+		*why = "string is not valid UTF-8";
+		return NULL;
+	}
+	if (n > MP_INTERN_LEN || !intern_room(st))
+		return json_stringn_nocheck(s, n);
+	h = hbytes(0x5f, s, n);
+	sl = intern_slot(st, h, s, n, 0, false);
+	if (sl->v != NULL)
+		return json_incref(sl->v);
+	return intern_put(st, sl, h, json_stringn_nocheck(s, n));
+}
+
+static json_t *
+mp_integer(struct mp_state *st, json_int_t v)
+{
+	struct mp_slot *sl;
+	uint64_t h;
+
+	if (!intern_room(st))
+		return json_integer(v);
+	h = hmix(0x1f, (uint64_t)v);
+	sl = intern_slot(st, h, NULL, 0, v, true);
+	if (sl->v != NULL)
+		return json_incref(sl->v);
+	return intern_put(st, sl, h, json_integer(v));
 }
 
 static bool
@@ -201,12 +434,33 @@ static const char *const special_floats[] = { ".inf", ".Inf", ".INF", "+.inf", "
 enum mp_type { MP_ANY, MP_NULL, MP_BOOL, MP_INT, MP_FLOAT };
 
 /*
+ * Whether a plain scalar can be anything but a string under the core
+ * schema: only if it starts like a number, a null or a boolean. Most
+ * scalars (names, hostnames, paths) are decided by their first byte.
+ */
+static bool
+maybe_typed(const char *s, size_t n)
+{
+	if (n == 0)
+		return true;
+	switch (s[0]) {
+	case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+	case '-': case '+': case '.': case '~':
+	case 'n': case 'N': case 't': case 'T': case 'f': case 'F':
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * A plain scalar typed by the YAML 1.2 core schema, or by an explicit
  * !!null/!!bool/!!int/!!float tag (@want). NULL with *@why set when the
  * text cannot be that type or has no JSON form.
  */
 static json_t *
-plain_value(const char *s, size_t n, enum mp_type want, const char **why)
+plain_value(struct mp_state *st, const char *s, size_t n, enum mp_type want, const char **why)
 {
 	char buf[80];
 	const char *p = s;
@@ -214,6 +468,8 @@ plain_value(const char *s, size_t n, enum mp_type want, const char **why)
 	bool neg = false;
 
 	*why = NULL;
+	if (want == MP_ANY && !maybe_typed(s, n))
+		return mp_string(st, s, n, why);
 	if ((want == MP_ANY || want == MP_NULL) && (n == 0 || is_one_of(s, n, null_words)))
 		return json_null();
 	if (want == MP_ANY || want == MP_BOOL) {
@@ -239,7 +495,7 @@ plain_value(const char *s, size_t n, enum mp_type want, const char **why)
 				base = 0;
 		}
 		if (base != 0) {
-			unsigned long long v;
+			unsigned long long v = 0;
 			const char *digits = base == 10 ? p : p + 2;
 			size_t nd = base == 10 ? m : m - 2;
 
@@ -247,17 +503,23 @@ plain_value(const char *s, size_t n, enum mp_type want, const char **why)
 				*why = "integer out of range";
 				return NULL;
 			}
-			memcpy(buf, digits, nd);
-			buf[nd] = '\0';
-			errno = 0;
-			v = strtoull(buf, NULL, base);
-			if (errno == ERANGE || v > (unsigned long long)INT64_MAX + neg) {
-				*why = "integer out of range";
-				return NULL;
+			if (base == 10 && nd <= 18) {
+				/* Fits: no strtoull, no range check. */
+				for (size_t i = 0; i < nd; i++)
+					v = v * 10 + (unsigned int)(digits[i] - '0');
+			} else {
+				memcpy(buf, digits, nd);
+				buf[nd] = '\0';
+				errno = 0;
+				v = strtoull(buf, NULL, base);
+				if (errno == ERANGE || v > (unsigned long long)INT64_MAX + neg) {
+					*why = "integer out of range";
+					return NULL;
+				}
 			}
 			if (want == MP_FLOAT)
 				return json_real(neg ? -(double)v : (double)v);
-			return json_integer(neg ? (json_int_t)(0 - v) : (json_int_t)v);
+			return mp_integer(st, neg ? (json_int_t)(0 - v) : (json_int_t)v);
 		}
 	}
 	if ((want == MP_ANY || want == MP_FLOAT) && is_float(s, n)) {
@@ -284,24 +546,15 @@ plain_value(const char *s, size_t n, enum mp_type want, const char **why)
 		*why = "scalar does not match its tag";
 		return NULL;
 	}
-	return json_stringn(s, n);
+	return mp_string(st, s, n, why);
 }
 
-/* JSON string from scalar bytes; NULL with *@why if it cannot be one. */
-static json_t *
-string_value(const char *s, size_t n, const char **why)
+static bool
+tag_is(const char *tag, const char *type)
 {
-	json_t *j;
+	size_t n = sizeof(YAML_TAG_PREFIX) - 1;
 
-	/* Names with a NUL would pass validation cut short at the NUL. */
-	if (memchr(s, '\0', n) != NULL) {
-		*why = "NUL character in a string";
-		return NULL;
-	}
-	j = json_stringn(s, n);
-	if (j == NULL)
-		*why = "string is not valid UTF-8";
-	return j;
+	return strncmp(tag, YAML_TAG_PREFIX, n) == 0 && strcmp(tag + n, type) == 0;
 }
 
 static json_t *
@@ -315,22 +568,15 @@ scalar_value(struct mp_state *st, const yaml_event_t *ev)
 	json_t *j;
 
 	if (tag != NULL && strcmp(tag, "!") != 0) {
-		const char *t = tag + strlen(YAML_TAG_PREFIX);
-
-		if (strncmp(tag, YAML_TAG_PREFIX, strlen(YAML_TAG_PREFIX)) != 0) {
-			mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-				"unsupported tag %.64s", tag);
-			return NULL;
-		}
-		if (strcmp(t, "str") == 0)
+		if (tag_is(tag, "str"))
 			want = MP_ANY, tag = "!";
-		else if (strcmp(t, "null") == 0)
+		else if (tag_is(tag, "null"))
 			want = MP_NULL;
-		else if (strcmp(t, "bool") == 0)
+		else if (tag_is(tag, "bool"))
 			want = MP_BOOL;
-		else if (strcmp(t, "int") == 0)
+		else if (tag_is(tag, "int"))
 			want = MP_INT;
-		else if (strcmp(t, "float") == 0)
+		else if (tag_is(tag, "float"))
 			want = MP_FLOAT;
 		else {
 			mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
@@ -340,11 +586,11 @@ scalar_value(struct mp_state *st, const yaml_event_t *ev)
 	}
 	if ((tag != NULL && strcmp(tag, "!") == 0) ||
 			(tag == NULL && ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE))
-		j = string_value(s, n, &why);
+		j = mp_string(st, s, n, &why);
 	else if (memchr(s, '\0', n) != NULL)
 		j = NULL, why = "NUL character in a string";
 	else
-		j = plain_value(s, n, want, &why);
+		j = plain_value(st, s, n, want, &why);
 	if (j == NULL)
 		mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, "%s",
 			why != NULL ? why : "out of memory");
@@ -356,10 +602,7 @@ check_tag(struct mp_state *st, const yaml_event_t *ev, const yaml_char_t *tag, c
 {
 	const char *t = (const char *)tag;
 
-	if (t == NULL || strcmp(t, "!") == 0)
-		return 0;
-	if (strncmp(t, YAML_TAG_PREFIX, strlen(YAML_TAG_PREFIX)) == 0 &&
-			strcmp(t + strlen(YAML_TAG_PREFIX), type) == 0)
+	if (t == NULL || strcmp(t, "!") == 0 || tag_is(t, type))
 		return 0;
 	mp_err(st, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
 		"unsupported tag %.64s", t);
@@ -367,7 +610,7 @@ check_tag(struct mp_state *st, const yaml_event_t *ev, const yaml_char_t *tag, c
 }
 
 static int
-add_doc(struct mp_state *st, json_t *obj, int line)
+add_doc(struct mp_state *st, json_t *obj, int line, uint64_t hash)
 {
 	if (st->n_docs == st->cap_docs) {
 		int cap = st->cap_docs != 0 ? st->cap_docs * 2 : 8;
@@ -383,6 +626,7 @@ add_doc(struct mp_state *st, json_t *obj, int line)
 	}
 	st->docs[st->n_docs].obj = obj;
 	st->docs[st->n_docs].line = line;
+	st->docs[st->n_docs].hash = hash;
 	st->n_docs++;
 	return 0;
 }
@@ -430,7 +674,7 @@ finish_doc(struct mp_state *st)
 	items = json_object_get(root, "items");
 	if (kind == NULL || klen < 4 || strcmp(kind + klen - 4, "List") != 0 ||
 			(!json_is_array(items) && strcmp(kind, "List") != 0))
-		return add_doc(st, root, st->root_line);
+		return add_doc(st, root, st->root_line, hfinal(st->doc_h));
 	/* "kind: List" (kubectl get -o yaml) or a typed list (HTTPRouteList). */
 	if (items != NULL && !json_is_null(items) && !json_is_array(items)) {
 		mp_err(st, st->root_line, 0, "%s: items: must be a sequence", kind);
@@ -438,7 +682,9 @@ finish_doc(struct mp_state *st)
 		return -EINVAL;
 	}
 	json_array_foreach(items, i, it) {
-		int line = i < st->n_items ? st->item_lines[i] : st->root_line;
+		int line = i < st->n_items ? st->items[i].line : st->root_line;
+		/* An alias may reach into another item: its own events do not decide it. */
+		uint64_t h = i < st->n_items && !st->doc_alias ? st->items[i].hash : 0;
 
 		if (!json_is_object(it)) {
 			mp_err(st, line, 0, "%s item %zu is %s, not an object", kind, i,
@@ -446,7 +692,7 @@ finish_doc(struct mp_state *st)
 			json_decref(root);
 			return -EINVAL;
 		}
-		if (add_doc(st, json_incref(it), line) < 0) {
+		if (add_doc(st, json_incref(it), line, h) < 0) {
 			json_decref(root);
 			return -ENOMEM;
 		}
@@ -456,18 +702,20 @@ finish_doc(struct mp_state *st)
 }
 
 static int
-push_item_line(struct mp_state *st, int line)
+push_item(struct mp_state *st, int line)
 {
 	if (st->n_items == st->cap_items) {
 		size_t cap = st->cap_items != 0 ? st->cap_items * 2 : 64;
-		int *v = realloc(st->item_lines, cap * sizeof(*v));
+		struct mp_item *v = realloc(st->items, cap * sizeof(*v));
 
 		if (v == NULL)
 			return -ENOMEM;
-		st->item_lines = v;
+		st->items = v;
 		st->cap_items = cap;
 	}
-	st->item_lines[st->n_items++] = line;
+	st->items[st->n_items].line = line;
+	st->items[st->n_items].hash = hfinal(st->item_h);
+	st->n_items++;
 	return 0;
 }
 
@@ -493,13 +741,13 @@ add_value(struct mp_state *st, json_t *v, int height, int line, int start, const
 	if (json_is_array(f->node)) {
 		/* append_new and set_new drop @v themselves when they fail. */
 		if (json_array_append_new(f->node, v) < 0 ||
-				(f->items && push_item_line(st, line) < 0)) {
+				(f->items && push_item(st, line) < 0)) {
 			v = NULL;
 			goto nomem;
 		}
 		return 0;
 	}
-	if (json_object_set_new_nocheck(f->node, f->key, v) < 0) {
+	if (json_object_setn_new_nocheck(f->node, f->key, f->klen, v) < 0) {
 		v = NULL;
 		goto nomem;
 	}
@@ -512,38 +760,39 @@ nomem:
 	return -ENOMEM;
 }
 
-/* A key for the mapping on top of the stack; the text is copied. */
+/*
+ * A key for the mapping on top of the stack. @own: libyaml's buffer for
+ * it, taken over (NULL: copy @s).
+ */
 static int
-set_key(struct mp_state *st, const char *s, size_t n, const yaml_mark_t *m)
+set_key(struct mp_state *st, const char *s, size_t n, char *own, const yaml_mark_t *m)
 {
 	struct mp_frame *f = &st->stack[st->depth - 1];
-	json_t *probe;
-	char *k;
 
 	if (memchr(s, '\0', n) != NULL) {
 		mp_err_mark(st, m, "NUL character in a key");
+		free(own);
 		return -EINVAL;
 	}
-	/* jansson takes only UTF-8 keys; libyaml may pass escapes that are not. */
-	probe = json_stringn(s, n);
-	if (probe == NULL) {
+	/* jansson takes only UTF-8 keys. */
+	if (!utf8_valid((const unsigned char *)s, n)) {
 		mp_err_mark(st, m, "key is not valid UTF-8");
+		free(own);
 		return -EINVAL;
 	}
-	json_decref(probe);
-	k = strndup(s, n);
-	if (k == NULL) {
+	if (json_object_getn(f->node, s, n) != NULL) {
+		mp_err(st, (int)m->line + 1, (int)m->column + 1, "duplicate key \"%.64s\"", s);
+		free(own);
+		return -EINVAL;
+	}
+	if (own == NULL && (own = strndup(s, n)) == NULL) {
 		mp_err_mark(st, m, "out of memory");
 		return -ENOMEM;
 	}
-	if (json_object_get(f->node, k) != NULL) {
-		mp_err(st, (int)m->line + 1, (int)m->column + 1, "duplicate key \"%.64s\"", k);
-		free(k);
-		return -EINVAL;
-	}
 	if (json_object_size(f->node) == 0)
 		f->line = (int)m->line + 1;
-	f->key = k;
+	f->key = own;
+	f->klen = n;
 	return 0;
 }
 
@@ -565,6 +814,8 @@ register_anchor(struct mp_state *st, const char *anchor, json_t *v, size_t nodes
 
 	if (anchor == NULL)
 		return 0;
+	if (st->anchors == NULL && (st->anchors = json_object()) == NULL)
+		return -ENOMEM;
 	a = json_pack("[O,I,i]", v, (json_int_t)nodes, height);
 	if (a == NULL || json_object_set_new(st->anchors, anchor, a) < 0)
 		return -ENOMEM;
@@ -608,6 +859,11 @@ on_start(struct mp_state *st, const yaml_event_t *ev, bool map)
 	}
 	if (take_nodes(st, 1, &ev->start_mark) < 0)
 		return -EINVAL;
+	/* A List item starts: its own hash starts too. */
+	if (st->depth == 2 && st->stack[1].items)
+		st->item_h = 0;
+	mp_feed(st, map ? '{' : '[', NULL, 0);
+	mp_feed_str(st, '&', anchor);
 	node = map ? json_object() : json_array();
 	if (node == NULL) {
 		mp_err_mark(st, &ev->start_mark, "out of memory");
@@ -620,7 +876,7 @@ on_start(struct mp_state *st, const yaml_event_t *ev, bool map)
 	f->line = (int)ev->start_mark.line + 1;
 	/* The root's "items": remember where each item starts, for List. */
 	f->items = !map && st->depth == 1 && st->stack[0].key != NULL &&
-		strcmp(st->stack[0].key, "items") == 0;
+		st->stack[0].klen == 5 && memcmp(st->stack[0].key, "items", 5) == 0;
 	if (f->items)
 		st->n_items = 0;
 	if (anchor != NULL) {
@@ -641,6 +897,7 @@ on_end(struct mp_state *st, const yaml_event_t *ev, int start_line)
 	struct mp_frame f = st->stack[--st->depth];
 	int rc;
 
+	mp_feed(st, json_is_object(f.node) ? '}' : ']', NULL, 0);
 	if (register_anchor(st, f.anchor, f.node, st->nodes - f.nodes0, f.height) < 0) {
 		free(f.anchor);
 		json_decref(f.node);
@@ -653,14 +910,21 @@ on_end(struct mp_state *st, const yaml_event_t *ev, int start_line)
 }
 
 static int
-on_scalar(struct mp_state *st, const yaml_event_t *ev)
+on_scalar(struct mp_state *st, yaml_event_t *ev)
 {
 	const char *anchor = (const char *)ev->data.scalar.anchor;
 	int line = (int)ev->start_mark.line + 1;
 	json_t *v;
 
+	if (st->depth == 2 && st->stack[1].items)
+		st->item_h = 0;
+	/* Plain or not decides the type; a tag too. */
+	mp_feed(st, ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 'p' : 'q',
+		ev->data.scalar.value, ev->data.scalar.length);
+	mp_feed_str(st, '!', ev->data.scalar.tag);
+	mp_feed_str(st, '&', ev->data.scalar.anchor);
 	if (expecting_key(st)) {
-		const char *s = (const char *)ev->data.scalar.value;
+		char *s = (char *)ev->data.scalar.value;
 		size_t n = ev->data.scalar.length;
 
 		if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && n == 2 &&
@@ -678,7 +942,9 @@ on_scalar(struct mp_state *st, const yaml_event_t *ev)
 			}
 			json_decref(k);
 		}
-		return set_key(st, s, n, &ev->start_mark);
+		/* The key keeps libyaml's buffer: no copy. */
+		ev->data.scalar.value = NULL;
+		return set_key(st, s, n, s, &ev->start_mark);
 	}
 	if (take_nodes(st, 1, &ev->start_mark) < 0)
 		return -EINVAL;
@@ -697,11 +963,13 @@ static int
 on_alias(struct mp_state *st, const yaml_event_t *ev)
 {
 	const char *anchor = (const char *)ev->data.alias.anchor;
-	json_t *a = json_object_get(st->anchors, anchor), *v;
+	json_t *a = st->anchors != NULL ? json_object_get(st->anchors, anchor) : NULL, *v;
 	int line = (int)ev->start_mark.line + 1;
 	size_t nodes;
 	int height;
 
+	st->doc_alias = true;
+	mp_feed_str(st, '*', ev->data.alias.anchor);
 	if (a == NULL) {
 		mp_err(st, line, (int)ev->start_mark.column + 1, "undefined alias *%.64s", anchor);
 		return -EINVAL;
@@ -714,7 +982,8 @@ on_alias(struct mp_state *st, const yaml_event_t *ev)
 			mp_err_mark(st, &ev->start_mark, "mapping key must be a scalar");
 			return -EINVAL;
 		}
-		return set_key(st, json_string_value(v), json_string_length(v), &ev->start_mark);
+		return set_key(st, json_string_value(v), json_string_length(v), NULL,
+			&ev->start_mark);
 	}
 	if (st->depth + height >= MP_MAX_DEPTH) {
 		mp_err_mark(st, &ev->start_mark, "nested too deeply");
@@ -743,8 +1012,11 @@ mp_reset_doc(struct mp_state *st)
 	}
 	json_decref(st->root);
 	st->root = NULL;
-	json_object_clear(st->anchors);
+	if (st->anchors != NULL)
+		json_object_clear(st->anchors);
 	st->n_items = 0;
+	st->doc_h = st->item_h = 0;
+	st->doc_alias = false;
 }
 
 static void
@@ -800,9 +1072,7 @@ gw_manifest_parse(const char *text, size_t len, const char *name, struct gw_mani
 	st->errlen = errlen;
 	/* Room for every node written out plus a little: aliases cannot blow it up. */
 	st->budget = 2 * len + 4096;
-	st->anchors = json_object();
-	if (st->anchors == NULL || !yaml_parser_initialize(&parser)) {
-		json_decref(st->anchors);
+	if (!yaml_parser_initialize(&parser)) {
 		free(st);
 		return -ENOMEM;
 	}
@@ -849,7 +1119,8 @@ gw_manifest_parse(const char *text, size_t len, const char *name, struct gw_mani
 	yaml_parser_delete(&parser);
 	mp_reset_doc(st);
 	json_decref(st->anchors);
-	free(st->item_lines);
+	intern_free(st);
+	free(st->items);
 	if (rc < 0) {
 		gw_manifest_docs_free(st->docs, st->n_docs);
 		free(st);
@@ -873,6 +1144,9 @@ struct mf_own {
 	struct mf_own *prev, *next;     /* the owning file's objects */
 	struct mf_file *f;
 	uint64_t hash;
+	uint64_t doc_hash;              /* gw_manifest_doc.hash last put; 0: none */
+	uint64_t rv;                    /* its resource_version in the cache */
+	int line;                       /* and its line */
 	enum gw_kind kind;
 	bool keep;                      /* mark while a file is applied */
 	const char *name;               /* into key */
@@ -889,6 +1163,7 @@ struct mf_file {
 	uint64_t hash;                  /* of the content last read */
 	bool hashed;
 	bool dirty;                     /* read it at the next scan */
+	bool link;                      /* a symbolic link: its target may change unseen */
 	bool gone;
 	bool conflict;                  /* refused for an object another file has */
 	struct mf_own *own;
@@ -906,6 +1181,7 @@ struct mf_watch {
 struct mf_cand {
 	char *rel;
 	struct stat st;
+	bool link;
 };
 
 struct mf_cands {
@@ -925,6 +1201,16 @@ struct gw_manifest_dir {
 	struct mf_own **own_b;          /* ownership table */
 	size_t own_nb, own_count;
 	bool pending;                   /* inotify events since the last scan */
+	/*
+	 * What the next scan looks at: the whole tree (first scan, a
+	 * directory changed, events lost, a watch missing), or just the
+	 * files events named (tracked ones are marked dirty; new names are
+	 * listed here) and the tracked symbolic links.
+	 */
+	bool walk_all;
+	bool unwatched;                 /* a directory could not be watched */
+	char **fresh;                   /* new names under the root, to stat */
+	size_t n_fresh, cap_fresh;
 	uint64_t first_ev, last_ev;     /* ns, CLOCK_MONOTONIC */
 	struct gw_manifest_stats st;
 };
@@ -1164,6 +1450,7 @@ file_read(struct gw_manifest_dir *d, struct mf_file *f, char **bufp, size_t *len
 struct mf_item {
 	json_t *obj;
 	int line;
+	uint64_t hash;
 	enum gw_kind kind;
 	const char *ns, *name;
 };
@@ -1193,7 +1480,7 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 	char err[MF_ERR_LEN], msg[2 * MF_ERR_LEN];
 	size_t len = 0, n_items = 0;
 	char *buf = NULL;
-	bool had = f->n_own > 0;
+	bool was_refused = f->err != NULL, changed = false;
 	uint64_t h;
 	int n, rc;
 
@@ -1207,7 +1494,7 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 		f->hashed = false;
 		return 0;
 	}
-	h = fnv(0xcbf29ce484222325ull, buf, len);
+	h = hfinal(hbytes(0, buf, len));
 	if (!force && f->hashed && h == f->hash) {
 		free(buf);
 		return 0;
@@ -1247,6 +1534,7 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 		}
 		it->obj = docs[i].obj;
 		it->line = docs[i].line;
+		it->hash = docs[i].hash;
 		n_items++;
 	}
 	/* Two definitions in one file: kubectl would apply both, last wins; say so instead. */
@@ -1283,8 +1571,21 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 	for (size_t i = 0; i < n_items; i++) {
 		struct mf_item *it = &items[i];
 		struct mf_own *o = own_find(d, it->kind, it->ns, it->name);
+		const struct gw_obj *cur;
 		char origin[PATH_MAX + 16];
 
+		/*
+		 * This file's, from the same events at the same line, and still what
+		 * the cache holds: putting it again would change nothing but its
+		 * resourceVersion, and make the translator redo it.
+		 */
+		if (o != NULL && o->f == f && it->hash != 0 && o->doc_hash == it->hash &&
+				o->line == it->line &&
+				(cur = gw_objcache_get(d->cache, o->kind, o->ns, o->name)) != NULL &&
+				cur->resource_version == o->rv) {
+			o->keep = true;
+			continue;
+		}
 		/* Another file's, going away in this scan (a rename): take it over. */
 		if (o != NULL && o->f != f) {
 			own_unlink(o);
@@ -1295,18 +1596,25 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 		snprintf(origin, sizeof(origin), "%s:%d", f->path, it->line);
 		/* put() steals the object and edits it: ns/name die with it. */
 		rc = o == NULL ? -ENOMEM :
-			gw_objcache_put(d->cache, json_incref(it->obj), origin, err, sizeof(err));
+			gw_objcache_put_checked(d->cache, json_incref(it->obj), it->kind, it->ns,
+				it->name, origin, err, sizeof(err));
 		if (rc < 0) {
 			/* Out of memory after the checks passed: all there is to do is say so. */
 			snprintf(msg, sizeof(msg), "%s:%d: %s", f->path, it->line,
 				o == NULL ? "out of memory" : err);
 			if (o != NULL && gw_objcache_get(d->cache, o->kind, o->ns, o->name) == NULL)
 				own_del(d, o);
+			else if (o != NULL)
+				o->doc_hash = 0;
 			file_set_error(d, f, it->line, msg);
 			f->hashed = false;
 			continue;
 		}
+		o->doc_hash = it->hash;
+		o->line = it->line;
+		o->rv = gw_objcache_version(d->cache);
 		o->keep = true;
+		changed = true;
 	}
 	/* What the new version no longer defines leaves the cache. */
 	for (struct mf_own *o = f->own, *next; o != NULL; o = next) {
@@ -1317,13 +1625,15 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 		}
 		gw_objcache_delete(d->cache, o->kind, o->ns, o->name);
 		own_del(d, o);
+		changed = true;
 	}
 	gw_objcache_unlock(d->cache);
 	if (f->hashed) {
 		file_clear_error(f);
 		d->st.applied++;
 	}
-	rc = had || f->n_own > 0;
+	/* A refused file that now applies unchanged objects still changes what is refused. */
+	rc = changed || (was_refused && f->err == NULL);
 	free(items);
 	gw_manifest_docs_free(docs, n);
 	return rc;
@@ -1426,6 +1736,44 @@ file_find(const struct gw_manifest_dir *d, const char *rel)
 	return -1;
 }
 
+static bool manifest_name(const char *name);
+
+/* Remember a new name to stat at the next scan (out of memory: walk instead). */
+static void
+fresh_add(struct gw_manifest_dir *d, const char *rel)
+{
+	char *copy;
+
+	for (size_t i = 0; i < d->n_fresh; i++)
+		if (strcmp(d->fresh[i], rel) == 0)
+			return;
+	if (d->n_fresh == d->cap_fresh) {
+		size_t cap = d->cap_fresh != 0 ? d->cap_fresh * 2 : 16;
+		char **v = realloc(d->fresh, cap * sizeof(*v));
+
+		if (v == NULL) {
+			d->walk_all = true;
+			return;
+		}
+		d->fresh = v;
+		d->cap_fresh = cap;
+	}
+	copy = strdup(rel);
+	if (copy == NULL) {
+		d->walk_all = true;
+		return;
+	}
+	d->fresh[d->n_fresh++] = copy;
+}
+
+static void
+fresh_clear(struct gw_manifest_dir *d)
+{
+	for (size_t i = 0; i < d->n_fresh; i++)
+		free(d->fresh[i]);
+	d->n_fresh = 0;
+}
+
 /*
  * Read what inotify has queued: each event names a file to re-read (stat
  * alone misses a same-size rewrite within one timestamp tick). Returns the
@@ -1457,6 +1805,7 @@ drain_events(struct gw_manifest_dir *d)
 			if (ev->mask & IN_Q_OVERFLOW) {
 				for (size_t j = 0; j < d->n_files; j++)
 					d->files[j]->dirty = true;
+				d->walk_all = true;
 				continue;
 			}
 			if (ev->mask & IN_IGNORED) {
@@ -1465,11 +1814,17 @@ drain_events(struct gw_manifest_dir *d)
 						watch_forget(d, j, false);
 						break;
 					}
+				d->walk_all = true;
 				continue;
 			}
 			w = watch_find(d, ev->wd);
-			if (w == NULL || ev->len == 0)
+			if (w == NULL)
 				continue;
+			/* A directory came, went or moved, or the watched one itself changed. */
+			if (ev->len == 0 || (ev->mask & (IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF))) {
+				d->walk_all = true;
+				continue;
+			}
 			if (w->rel[0] != '\0')
 				snprintf(rel, sizeof(rel), "%s/%s", w->rel, ev->name);
 			else
@@ -1477,6 +1832,12 @@ drain_events(struct gw_manifest_dir *d)
 			i = file_find(d, rel);
 			if (i >= 0)
 				d->files[i]->dirty = true;
+			else if (ev->name[0] != '.' && manifest_name(ev->name))
+				fresh_add(d, rel);
+			/*
+			 * Other names (editor swap files, Kubernetes' ..data swap) change
+			 * nothing by themselves; symbolic links are stat'ed every scan.
+			 */
 		}
 	}
 	if (count > 0) {
@@ -1503,7 +1864,7 @@ manifest_name(const char *name)
 }
 
 static int
-cands_add(struct mf_cands *c, const char *rel, const struct stat *st)
+cands_add(struct mf_cands *c, const char *rel, const struct stat *st, bool link)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap != 0 ? c->cap * 2 : 64;
@@ -1518,6 +1879,7 @@ cands_add(struct mf_cands *c, const char *rel, const struct stat *st)
 	if (c->v[c->n].rel == NULL)
 		return -ENOMEM;
 	c->v[c->n].st = *st;
+	c->v[c->n].link = link;
 	c->n++;
 	return 0;
 }
@@ -1558,6 +1920,8 @@ walk(struct gw_manifest_dir *d, const char *rel, int depth, struct mf_cands *c)
 
 		if (wd >= 0)
 			watch_note(d, wd, rel);
+		else
+			d->unwatched = true;
 	}
 	dir = opendir(path);
 	if (dir == NULL)
@@ -1585,7 +1949,11 @@ walk(struct gw_manifest_dir *d, const char *rel, int depth, struct mf_cands *c)
 					S_ISDIR(lst.st_mode))
 				rc = walk(d, crel, depth + 1, c);
 		} else if (S_ISREG(st.st_mode) && manifest_name(de->d_name)) {
-			rc = cands_add(c, crel, &st);
+			bool link = de->d_type == DT_LNK;
+
+			if (de->d_type == DT_UNKNOWN && lstat(fpath, &lst) == 0)
+				link = S_ISLNK(lst.st_mode);
+			rc = cands_add(c, crel, &st, link);
 		}
 	}
 	closedir(dir);
@@ -1630,6 +1998,8 @@ gw_manifest_dir_free(struct gw_manifest_dir *d)
 	for (size_t i = 0; i < d->n_watches; i++)
 		free(d->watches[i].rel);
 	free(d->watches);
+	fresh_clear(d);
+	free(d->fresh);
 	for (size_t i = 0; i < d->own_nb; i++) {
 		struct mf_own *o = d->own_b[i], *next;
 
@@ -1700,6 +2070,7 @@ merge_files(struct gw_manifest_dir *d, const struct mf_cands *c)
 		} else if (r == 0) {
 			if (stat_changed(d->files[i], &c->v[j].st))
 				d->files[i]->dirty = true;
+			d->files[i]->link = c->v[j].link;
 			v[k++] = d->files[i++];
 			j++;
 		} else {
@@ -1707,9 +2078,11 @@ merge_files(struct gw_manifest_dir *d, const struct mf_cands *c)
 
 			/* Out of memory: the next scan picks the file up. */
 			if (f == NULL) {
+				d->walk_all = true;
 				j++;
 				continue;
 			}
+			f->link = c->v[j].link;
 			v[k++] = f;
 			j++;
 		}
@@ -1720,10 +2093,119 @@ merge_files(struct gw_manifest_dir *d, const struct mf_cands *c)
 	return 0;
 }
 
+/* Walk the whole tree: new files, changed stats, files gone, watches. */
+static int
+scan_walk(struct gw_manifest_dir *d)
+{
+	struct mf_cands c = { 0 };
+	int rc;
+
+	d->walk_all = false;
+	d->unwatched = false;
+	fresh_clear(d);
+	for (size_t i = 0; i < d->n_watches; i++)
+		d->watches[i].seen = false;
+	rc = walk(d, "", 0, &c);
+	if (rc < 0) {
+		cands_free(&c);
+		/* Try again from the top next time. */
+		d->walk_all = true;
+		return rc;
+	}
+	/* Directories gone or renamed away: their watches go too. */
+	for (size_t i = d->n_watches; i-- > 0;)
+		if (!d->watches[i].seen)
+			watch_forget(d, i, true);
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cand_cmp);
+	rc = merge_files(d, &c);
+	cands_free(&c);
+	if (rc < 0)
+		d->walk_all = true;
+	return rc;
+}
+
+/* Whether @rel still names a manifest the walk would take: a regular file (or a link to one). */
+static bool
+still_there(const struct gw_manifest_dir *d, const char *rel, struct stat *st, bool *link)
+{
+	char path[PATH_MAX];
+	struct stat lst;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", d->root, rel) >= sizeof(path))
+		return false;
+	if (stat(path, st) < 0 || !S_ISREG(st->st_mode))
+		return false;
+	if (link != NULL)
+		*link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+	return true;
+}
+
+/*
+ * Look only where events pointed: the files they named (new ones join
+ * the sorted list) and the symbolic links, whose targets change without
+ * an event in the tree. As merge_files() would conclude from a walk.
+ */
+static int
+scan_named(struct gw_manifest_dir *d)
+{
+	struct stat st;
+	bool link;
+
+	for (size_t i = 0; i < d->n_fresh; i++) {
+		const char *rel = d->fresh[i];
+		struct mf_file *f, **v;
+		size_t lo = 0, hi = d->n_files;
+
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+
+			if (strcmp(d->files[mid]->rel, rel) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < d->n_files && strcmp(d->files[lo]->rel, rel) == 0) {
+			d->files[lo]->dirty = true;
+			continue;
+		}
+		if (!still_there(d, rel, &st, &link))
+			continue;
+		f = file_new(d, rel);
+		v = f != NULL ? realloc(d->files, (d->n_files + 2) * sizeof(*v)) : NULL;
+		if (v == NULL) {
+			/* Out of memory: the next scan walks and picks the file up. */
+			if (f != NULL)
+				file_free(f);
+			d->walk_all = true;
+			continue;
+		}
+		d->files = v;
+		memmove(&v[lo + 1], &v[lo], (d->n_files - lo) * sizeof(*v));
+		v[lo] = f;
+		f->link = link;
+		d->n_files++;
+	}
+	fresh_clear(d);
+	for (size_t i = 0; i < d->n_files; i++) {
+		struct mf_file *f = d->files[i];
+
+		if (!f->dirty && !f->link)
+			continue;
+		if (!still_there(d, f->rel, &st, &link)) {
+			f->gone = true;
+			continue;
+		}
+		f->link = link;
+		if (stat_changed(f, &st))
+			f->dirty = true;
+	}
+	return 0;
+}
+
 int
 gw_manifest_dir_scan(struct gw_manifest_dir *d)
 {
-	struct mf_cands c = { 0 };
 	int rc, changed = 0;
 	bool progress;
 	size_t k;
@@ -1736,23 +2218,15 @@ gw_manifest_dir_scan(struct gw_manifest_dir *d)
 	}
 	drain_events(d);
 	d->pending = false;
-	for (size_t i = 0; i < d->n_watches; i++)
-		d->watches[i].seen = false;
-	rc = walk(d, "", 0, &c);
-	if (rc < 0) {
-		cands_free(&c);
-		return rc;
+	if (d->walk_all || d->unwatched || d->ifd < 0 || d->st.scans == 0) {
+		rc = scan_walk(d);
+		if (rc < 0)
+			return rc;
+	} else {
+		rc = scan_named(d);
+		if (rc < 0)
+			return rc;
 	}
-	/* Directories gone or renamed away: their watches go too. */
-	for (size_t i = d->n_watches; i-- > 0;)
-		if (!d->watches[i].seen)
-			watch_forget(d, i, true);
-	if (c.n > 1)
-		qsort(c.v, c.n, sizeof(*c.v), cand_cmp);
-	rc = merge_files(d, &c);
-	cands_free(&c);
-	if (rc < 0)
-		return rc;
 
 	for (size_t i = 0; i < d->n_files; i++) {
 		struct mf_file *f = d->files[i];

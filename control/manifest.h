@@ -51,6 +51,13 @@
 struct gw_manifest_doc {
 	json_t *obj;               /* a new reference */
 	int line;                  /* 1-based line of the object's first key */
+	/*
+	 * Of what decides the object (its YAML events: scalars, their
+	 * style and tags, structure; not comments or layout), never 0; 0
+	 * when that cannot be told from the object's own events (a List
+	 * item in a document with aliases). Equal hashes: equal objects.
+	 */
+	uint64_t hash;
 };
 
 /*
@@ -69,7 +76,7 @@ struct gw_manifest_dir;
 
 /*
  * A source for directory @root feeding @cache. Nothing is read yet.
- * @debounce_ms: 0 means the default, 10 ms. NULL on error (logged).
+ * @debounce_ms: 0 means the default, 5 ms. NULL on error (logged).
  */
 struct gw_manifest_dir *gw_manifest_dir_new(const char *root, struct gw_objcache *cache,
 	unsigned int debounce_ms);

@@ -563,13 +563,42 @@ gw_objcache_unlock(struct gw_objcache *c)
 }
 
 static void
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+/* "2006-01-02T15:04:05Z" (@len at least 21) without gmtime_r/strftime. */
+static void
 format_time(char *buf, size_t len, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, sec = t - days * 86400;
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	int d = (int)(doy - (153 * mp + 2) / 5 + 1), m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	int64_t y = yoe + era * 400 + (m <= 2);
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (y < 0 || y > 9999 || len < 21) {
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+		return;
+	}
+	put2(buf, (int)(y / 100));
+	put2(buf + 2, (int)(y % 100));
+	buf[4] = '-';
+	put2(buf + 5, m);
+	buf[7] = '-';
+	put2(buf + 8, d);
+	buf[10] = 'T';
+	put2(buf + 11, (int)(sec / 3600));
+	buf[13] = ':';
+	put2(buf + 14, (int)(sec / 60 % 60));
+	buf[16] = ':';
+	put2(buf + 17, (int)(sec % 60));
+	buf[19] = 'Z';
+	buf[20] = '\0';
 }
 
 /* A UUID-shaped id that depends only on kind/ns/name: reloads keep it. */
@@ -615,14 +644,8 @@ content_changed(const json_t *a, const json_t *b)
 int
 gw_objcache_put(struct gw_objcache *c, json_t *obj, const char *origin, char *err, size_t errlen)
 {
-	struct oc_entry **slot, *old, *e;
 	enum gw_kind kind;
 	const char *ns, *name;
-	size_t lns, lname, lorig;
-	struct oc_table *t;
-	json_t *md, *v;
-	char buf[64];
-	uint64_t h;
 	int rc;
 
 	rc = gw_objcache_check(obj, &kind, &ns, &name, err, errlen);
@@ -630,6 +653,36 @@ gw_objcache_put(struct gw_objcache *c, json_t *obj, const char *origin, char *er
 		json_decref(obj);
 		return rc;
 	}
+	return gw_objcache_put_checked(c, obj, kind, ns, name, origin, err, errlen);
+}
+
+/* Decimal digits of @v into @buf (at least 21 bytes). */
+static void
+format_u64(char *buf, uint64_t v)
+{
+	char tmp[21];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
+
+int
+gw_objcache_put_checked(struct gw_objcache *c, json_t *obj, enum gw_kind kind, const char *ns,
+	const char *name, const char *origin, char *err, size_t errlen)
+{
+	struct oc_entry **slot, *old, *e;
+	size_t lns, lname, lorig;
+	struct oc_table *t;
+	json_t *md, *v;
+	char buf[64];
+	uint64_t h;
+
 	if (origin == NULL)
 		origin = "";
 	t = &c->t[kind];
@@ -658,7 +711,10 @@ gw_objcache_put(struct gw_objcache *c, json_t *obj, const char *origin, char *er
 	md = json_object_get(obj, "metadata");
 	json_object_del(obj, "status");
 	if (kinds[kind].namespaced) {
-		if (json_object_set_new(md, "namespace", json_string(e->o.ns)) < 0)
+		v = json_object_get(md, "namespace");
+		/* Mostly given, and right: keep it rather than allocate the same again. */
+		if ((!json_is_string(v) || strcmp(json_string_value(v), e->o.ns) != 0) &&
+				json_object_set_new(md, "namespace", json_string(e->o.ns)) < 0)
 			goto nomem_e;
 	} else {
 		json_object_del(md, "namespace");
@@ -686,7 +742,8 @@ gw_objcache_put(struct gw_objcache *c, json_t *obj, const char *origin, char *er
 			v = json_object_get(json_object_get(old->o.obj, "metadata"),
 				"creationTimestamp");
 		if (old != NULL && json_is_string(v)) {
-			v = json_copy(v);
+			/* Strings in the cache are never edited: share it. */
+			v = json_incref(v);
 		} else {
 			format_time(buf, sizeof(buf), e->o.created);
 			v = json_string(buf);
@@ -700,7 +757,7 @@ gw_objcache_put(struct gw_objcache *c, json_t *obj, const char *origin, char *er
 		if (json_object_set_new(md, "uid", json_string(buf)) < 0)
 			goto nomem_e;
 	}
-	snprintf(buf, sizeof(buf), "%" PRIu64, c->version + 1);
+	format_u64(buf, c->version + 1);
 	if (json_object_set_new(md, "resourceVersion", json_string(buf)) < 0)
 		goto nomem_e;
 

@@ -131,6 +131,14 @@ int gw_objcache_put(struct gw_objcache *c, json_t *obj, const char *origin,
 int gw_objcache_check(const json_t *obj, enum gw_kind *kind, const char **ns,
 	const char **name, char *err, size_t errlen);
 
+/*
+ * gw_objcache_put() for an object that gw_objcache_check() has passed
+ * (returned 0) with @kind, @ns and @name, unchanged since: the same, less
+ * the second validation. @ns and @name may point into @obj.
+ */
+int gw_objcache_put_checked(struct gw_objcache *c, json_t *obj, enum gw_kind kind,
+	const char *ns, const char *name, const char *origin, char *err, size_t errlen);
+
 /* Delete; 0 or -ENOENT. */
 int gw_objcache_delete(struct gw_objcache *c, enum gw_kind kind, const char *ns,
 	const char *name);

@@ -661,7 +661,7 @@ ref_allowed(const struct tctx *c, const char *fgroup, const char *fkind, const c
 	bool ok = false;
 
 	if (strcmp(fns, tns) == 0) {
-		free(n > 0 ? grants : NULL);
+		free(grants);
 		return true;
 	}
 	for (int i = 0; i < n && !ok; i++) {
@@ -685,8 +685,7 @@ ref_allowed(const struct tctx *c, const char *fgroup, const char *fkind, const c
 		}
 		ok = from && to;
 	}
-	if (n > 0)
-		free(grants);
+	free(grants);
 	return ok;
 }
 
@@ -1197,9 +1196,12 @@ gateway_addresses(struct tctx *c, struct tgateway *g)
 		}
 		k = pool_index(c, &ip);
 		if (k < 0) {
-			g->acc_msg = arena_printf(&c->a, "addresses[%zu]: %s is not in the vips pool "
-				"of dpgw.conf", i, val);
-			goto bad;
+			/* a well-formed static address we cannot use: Programmed, not Accepted */
+			g->programmed = false;
+			g->prog_reason = "AddressNotUsable";
+			g->prog_msg = arena_printf(&c->a, "addresses[%zu]: %s is not in the vips "
+				"pool of dpgw.conf", i, val);
+			continue;
 		}
 		if (c->vip_used[k]) {
 			g->programmed = false;
@@ -2918,6 +2920,8 @@ compile_l4(struct tctx *c, struct gw_translation *out)
 			/* one route serves an L4 listener: the oldest attached (GEP-2644) */
 			for (unsigned int k = 0; k < l->attach.n && r == NULL; k++)
 				r = ((const struct attach *)l->attach.v[k])->route;
+			if (r == NULL)
+				continue; /* no route: the port stays closed (not for us) */
 			for (unsigned int b = 0; r != NULL && b < r->l4_backends.n; b++) {
 				const struct tbackend *tb = r->l4_backends.v[b];
 
@@ -3002,8 +3006,7 @@ apply_statuses(struct tctx *c)
 				gw_objcache_set_status(c->cache, all[i]->kind, all[i]->ns, all[i]->name,
 					NULL);
 		}
-		if (n > 0)
-			free(all);
+		free(all);
 	}
 	for (size_t i = 0; i < json_array_size(c->statuses); i++) {
 		json_t *e = json_array_get(c->statuses, i);

@@ -375,7 +375,7 @@ do_get(const json_t *args, void *arg, char *err, size_t errlen)
 
 		for (int i = 0; i < n; i++)
 			json_array_append_new(items, gw_objcache_render(list[i]));
-		if (n > 0)
+		if (n >= 0)
 			free(list);
 	}
 	gw_objcache_unlock(g->cache);

@@ -42,17 +42,15 @@ struct re_node {
 };
 
 /*
- * key NULL: empty slot. val, a, b: whatever the table maps to; the key
- * lives inside *val where it can, so that comparing it costs no extra
- * cache miss on the way to what the lookup needs anyway.
+ * 16 bytes, four to a cache line. key NULL: empty slot. Keys live inside
+ * what they map to (a vhost's or a match's buf[]), so that comparing one
+ * touches memory the lookup needs next anyway; a: an index (listener,
+ * vhost, or the start of a run of matches in vhost->runs).
  */
 struct hslot {
 	const char *key;
-	const void *val;
-	uint32_t len;
 	uint32_t hash;
 	uint32_t a;
-	uint32_t b;
 };
 
 struct htab {
@@ -67,16 +65,20 @@ struct ckv {
 	const regex_t *re;
 };
 
+/*
+ * Cache-line aligned; what only the build reads comes first, what a
+ * lookup reads last, next to the path that its hash table key points to.
+ */
 struct cmatch {
-	const struct gw_route_rule *rule;
-	unsigned int match_index;
 	int64_t created;
 	uint32_t seq;              /* build order: last tie-break, keeps qsort total */
-	enum gw_route_path_type path_type;
-	const char *path;          /* as given */
 	uint32_t path_len;
-	uint32_t key_len;          /* PathPrefix: without its trailing '/' */
+	const char *path;          /* buf, as given */
 	const regex_t *path_re;
+	const struct gw_route_rule *rule;
+	unsigned int match_index;
+	enum gw_route_path_type path_type;
+	uint32_t key_len;          /* PathPrefix: without its trailing '/' */
 	const char *method;
 	uint32_t method_len;
 	unsigned int n_headers;
@@ -99,8 +101,8 @@ struct vhost {
 	uint32_t n_prefix;         /* then PathPrefix, then RegularExpression */
 	const struct cmatch **order;
 	const struct cmatch **runs; /* Exact and PathPrefix grouped by key */
-	struct htab exact;         /* path -> runs[a, a + b) */
-	struct htab prefix;        /* prefix without trailing '/' -> runs[a, a + b) */
+	struct htab exact;         /* path -> run starting at runs[a] */
+	struct htab prefix;        /* prefix without trailing '/' -> run at runs[a] */
 	char buf[];
 };
 
@@ -208,13 +210,25 @@ pow2_cap(uint32_t n)
 {
 	uint32_t c = 2;
 
-	while (c < 2 * n)
+	/* Linear probing at a load of at most 2/3. */
+	while (c < n + n / 2 + 1)
 		c <<= 1;
 	return c;
 }
 
+/* @key (NUL-terminated) equals @s[0, len) ignoring case; never reads past its NUL. */
+static bool
+eq_key(const char *key, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (key[i] == '\0' || lc((unsigned char)key[i]) != lc((unsigned char)s[i]))
+			return false;
+	return key[len] == '\0';
+}
+
+/* Hostname tables: NUL-terminated lower-case keys, any-case @key. */
 static const struct hslot *
-htab_find(const struct htab *h, const char *key, size_t len, uint32_t hash, bool icase)
+htab_find(const struct htab *h, const char *key, size_t len, uint32_t hash)
 {
 	if (h->slot == NULL)
 		return NULL;
@@ -223,24 +237,20 @@ htab_find(const struct htab *h, const char *key, size_t len, uint32_t hash, bool
 
 		if (s->key == NULL)
 			return NULL;
-		if (s->hash != hash || s->len != len)
-			continue;
-		if (icase ? eq_icase(s->key, key, len) : memcmp(s->key, key, len) == 0)
+		if (s->hash == hash && eq_key(s->key, key, len))
 			return s;
 	}
 }
 
-/* The caller checked the key is absent and sized the table (< half full). */
+/* The caller checked the key is absent and sized the table (pow2_cap). */
 static void
-htab_put(struct htab *h, const char *key, uint32_t len, uint32_t hash, const void *val, uint32_t a,
-	uint32_t b)
+htab_put(struct htab *h, const char *key, uint32_t hash, uint32_t a)
 {
 	uint32_t i = mix(hash) & h->mask;
 
 	while (h->slot[i].key != NULL)
 		i = (i + 1) & h->mask;
-	h->slot[i] = (struct hslot){ .key = key, .val = val, .len = len, .hash = hash, .a = a,
-		.b = b };
+	h->slot[i] = (struct hslot){ .key = key, .hash = hash, .a = a };
 }
 
 static void
@@ -257,8 +267,9 @@ seterr(struct bctx *c, const char *fmt, ...)
 
 /* ---- arena ---- */
 
+/* @al: a power of two from AR_ALIGN to 64 (a cache line). */
 static void *
-ar_alloc(struct bctx *c, size_t n)
+ar_alloc_al(struct bctx *c, size_t n, size_t al)
 {
 	struct gw_route_table *t = c->t;
 	struct ar_blk *b = t->blk;
@@ -267,7 +278,14 @@ ar_alloc(struct bctx *c, size_t n)
 	n = (n + AR_ALIGN - 1) & ~(size_t)(AR_ALIGN - 1);
 	if (n == 0)
 		n = AR_ALIGN;
-	if (b == NULL || b->size - b->used < n) {
+	if (b != NULL && al > AR_ALIGN) {
+		/* data[] is 32 bytes into a calloc'ed block: align the address. */
+		uintptr_t a = (uintptr_t)((char *)b->data + b->used);
+		size_t pad = (size_t)(((a + al - 1) & ~(uintptr_t)(al - 1)) - a);
+
+		b->used = b->size - b->used < pad ? b->size : b->used + pad;
+	}
+	if (b == NULL || b->size - b->used < n + al) {
 		size_t sz = t->next_blk;
 
 		while (sz < n) {
@@ -289,9 +307,20 @@ ar_alloc(struct bctx *c, size_t n)
 		if (t->next_blk < AR_BLK_MAX)
 			t->next_blk *= 2;
 	}
+	if (al > AR_ALIGN) {
+		uintptr_t a = (uintptr_t)((char *)b->data + b->used);
+
+		b->used += (size_t)(((a + al - 1) & ~(uintptr_t)(al - 1)) - a);
+	}
 	p = (char *)b->data + b->used;
 	b->used += n;
 	return p;
+}
+
+static void *
+ar_alloc(struct bctx *c, size_t n)
+{
+	return ar_alloc_al(c, n, AR_ALIGN);
 }
 
 static void *
@@ -663,7 +692,7 @@ compile_match(struct bctx *c, const struct gw_route_match_spec *s, const struct 
 {
 	const char *path = s->path != NULL ? s->path : "/";
 	size_t plen = strlen(path);
-	struct cmatch *m = ar_alloc(c, sizeof(*m) + plen + 1);
+	struct cmatch *m = ar_alloc_al(c, sizeof(*m) + plen + 1, 64);
 
 	if (m == NULL)
 		return NULL;
@@ -896,8 +925,8 @@ build_vindex(struct bctx *c, struct vhost *v)
 		while (j < nk && k[j].m->path_type == m->path_type && k[j].m->key_len == m->key_len &&
 			memcmp(k[j].m->path, m->path, m->key_len) == 0)
 			j++;
-		htab_put(m->path_type == GW_ROUTE_PATH_EXACT ? &v->exact : &v->prefix, m->path,
-			m->key_len, path_hash(m->path, m->key_len), m, i, j - i);
+		htab_put(m->path_type == GW_ROUTE_PATH_EXACT ? &v->exact : &v->prefix, m->buf,
+			path_hash(m->path, m->key_len), i);
 		if (m->path_type == GW_ROUTE_PATH_EXACT)
 			v->exact_lens |= 1ull << (m->key_len & 63);
 		else
@@ -1025,14 +1054,14 @@ lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 			if (name == NULL)
 				return -1;
 			h = host_hash(name, len);
-			s = htab_find(&b->names, name, len, h, false);
+			s = htab_find(&b->names, name, len, h);
 			if (s != NULL) {
 				idx = s->a;
 			} else {
 				idx = *nv;
 				b->vt[idx] = (struct hsel){ .cls = host_class(name, len),
 					.labels = labels(name, len), .name = name, .idx = idx };
-				htab_put(&b->names, name, len, h, NULL, idx, 0);
+				htab_put(&b->names, name, h, idx);
 				(*nv)++;
 			}
 			/* A hostname listed twice must not add the route's matches twice. */
@@ -1074,7 +1103,7 @@ build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spe
 	for (uint32_t i = 0; i < nv; i++) {
 		b.rank[b.vt[i].idx] = i;
 		size_t len = strlen(b.vt[i].name);
-		struct vhost *vh = ar_alloc(c, sizeof(*vh) + len + 1);
+		struct vhost *vh = ar_alloc_al(c, sizeof(*vh) + len + 1, 64);
 
 		if (vh == NULL)
 			goto out;
@@ -1118,11 +1147,11 @@ build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spe
 			goto out;
 		switch (host_class(vh->name, vh->len)) {
 		case 0:
-			htab_put(&l->vh_exact, vh->name, vh->len, host_hash(vh->name, vh->len), vh, v, 0);
+			htab_put(&l->vh_exact, vh->name, host_hash(vh->name, vh->len), (uint32_t)v);
 			break;
 		case 1:
-			htab_put(&l->vh_wild, vh->name + 2, vh->len - 2,
-				host_hash(vh->name + 2, vh->len - 2), vh, v, 0);
+			htab_put(&l->vh_wild, vh->name + 2, host_hash(vh->name + 2, vh->len - 2),
+				(uint32_t)v);
 			break;
 		default:
 			l->vh_any = vh;
@@ -1195,13 +1224,13 @@ build_group(struct bctx *c, struct grp *g, const struct gw_route_group_spec *gs)
 		switch (sel[i].cls) {
 		case 0:
 			hash = host_hash(h, len);
-			if (htab_find(&g->l_exact, h, len, hash, false) == NULL)
-				htab_put(&g->l_exact, h, len, hash, l, i, 0);
+			if (htab_find(&g->l_exact, h, len, hash) == NULL)
+				htab_put(&g->l_exact, h, hash, i);
 			break;
 		case 1:
 			hash = host_hash(h + 2, len - 2);
-			if (htab_find(&g->l_wild, h + 2, len - 2, hash, false) == NULL)
-				htab_put(&g->l_wild, h + 2, len - 2, hash, l, i, 0);
+			if (htab_find(&g->l_wild, h + 2, len - 2, hash) == NULL)
+				htab_put(&g->l_wild, h + 2, hash, i);
 			break;
 		default:
 			if (g->l_any == NULL)
@@ -1395,13 +1424,13 @@ host_select(const struct htab *exact, const struct htab *wild, const struct host
 
 	if (!hk->valid)
 		return NULL;
-	s = htab_find(exact, hk->s, hk->len, hk->hash, true);
+	s = htab_find(exact, hk->s, hk->len, hk->hash);
 	if (s != NULL || wild->slot == NULL)
 		return s;
 	for (uint32_t k = hk->n_sfx; k-- > 0;) {
 		uint32_t off = hk->sfx_off[k];
 
-		s = htab_find(wild, hk->s + off, hk->len - off, hk->sfx_hash[k], true);
+		s = htab_find(wild, hk->s + off, hk->len - off, hk->sfx_hash[k]);
 		if (s != NULL)
 			return s;
 	}
@@ -1478,17 +1507,49 @@ conds_ok(const struct cmatch *m, const struct gw_route_req *req)
 	return true;
 }
 
+/*
+ * Path tables: a slot's key is the buf[] of the first match of its run
+ * (vhost->runs[a]), so the key compare reads the match itself.
+ */
 static const struct cmatch *
-run_match(const struct vhost *v, const struct hslot *s, const struct gw_route_req *req)
+path_find(const struct htab *h, const char *p, size_t len, uint32_t hash, uint32_t *start)
 {
-	if (s == NULL)
+	if (h->slot == NULL)
 		return NULL;
-	/* val is runs[a]: the usual run of one needs no look at runs[]. */
-	if (conds_ok(s->val, req))
-		return s->val;
-	for (uint32_t i = s->a + 1; i < s->a + s->b; i++)
-		if (conds_ok(v->runs[i], req))
-			return v->runs[i];
+	for (uint32_t i = mix(hash) & h->mask;; i = (i + 1) & h->mask) {
+		const struct hslot *s = &h->slot[i];
+		const struct cmatch *m;
+
+		if (s->key == NULL)
+			return NULL;
+		if (s->hash != hash)
+			continue;
+		m = (const struct cmatch *)(const void *)(s->key - offsetof(struct cmatch, buf));
+		if (m->key_len == len && memcmp(m->buf, p, len) == 0) {
+			*start = s->a;
+			return m;
+		}
+	}
+}
+
+/* First match of the run at runs[start] (= @m) whose other conditions hold. */
+static const struct cmatch *
+run_match(const struct vhost *v, const struct cmatch *m, uint32_t start,
+	const struct gw_route_req *req)
+{
+	if (m == NULL)
+		return NULL;
+	if (conds_ok(m, req))
+		return m;
+	for (uint32_t i = start + 1; i < v->n_exact + v->n_prefix; i++) {
+		const struct cmatch *o = v->runs[i];
+
+		if (o->path_type != m->path_type || o->key_len != m->key_len ||
+			memcmp(o->buf, m->buf, m->key_len) != 0)
+			break;
+		if (conds_ok(o, req))
+			return o;
+	}
 	return NULL;
 }
 
@@ -1500,7 +1561,7 @@ vhost_match(const struct vhost *v, const struct gw_route_req *req)
 	const struct cmatch *m;
 
 	if (v->n_exact + v->n_prefix != 0 && plen <= UINT32_MAX) {
-		uint32_t cl[PATH_CANDS], ch[PATH_CANDS], nc = 0, h = FNV_OFF;
+		uint32_t cl[PATH_CANDS], ch[PATH_CANDS], nc = 0, h = FNV_OFF, st = 0;
 		bool deep = false;
 
 		/* One pass hashes the whole path and every prefix ending before a '/'. */
@@ -1517,21 +1578,24 @@ vhost_match(const struct vhost *v, const struct gw_route_req *req)
 			h = path_step(h, p[i]);
 		}
 		if (v->exact_lens & (1ull << (plen & 63))) {
-			m = run_match(v, htab_find(&v->exact, p, plen, h, false), req);
+			m = path_find(&v->exact, p, plen, h, &st);
+			m = run_match(v, m, st, req);
 			if (m != NULL)
 				return m;
 		}
 		if (v->n_prefix != 0 && !deep) {
 			/* Longest prefix first is precedence order (see cm_cmp). */
 			if (v->prefix_lens & (1ull << (plen & 63))) {
-				m = run_match(v, htab_find(&v->prefix, p, plen, h, false), req);
+				m = path_find(&v->prefix, p, plen, h, &st);
+				m = run_match(v, m, st, req);
 				if (m != NULL)
 					return m;
 			}
 			for (uint32_t k = nc; k-- > 0;) {
 				if (!(v->prefix_lens & (1ull << (cl[k] & 63))))
 					continue;
-				m = run_match(v, htab_find(&v->prefix, p, cl[k], ch[k], false), req);
+				m = path_find(&v->prefix, p, cl[k], ch[k], &st);
+				m = run_match(v, m, st, req);
 				if (m != NULL)
 					return m;
 			}
@@ -1574,12 +1638,12 @@ gw_route_match(const struct gw_route_table *t, const struct gw_route_req *req,
 		return 404;
 	host_key(req->host, req->host_len, &hk);
 	s = host_select(&g->l_exact, &g->l_wild, &hk);
-	l = s != NULL ? s->val : g->l_any;
+	l = s != NULL ? &g->lst[s->a] : g->l_any;
 	if (l == NULL)
 		return 404;
 	res->listener = &l->pub;
 	s = host_select(&l->vh_exact, &l->vh_wild, &hk);
-	v = s != NULL ? s->val : l->vh_any;
+	v = s != NULL ? l->vhosts[s->a] : l->vh_any;
 	if (v == NULL)
 		return 404;
 	m = vhost_match(v, req);

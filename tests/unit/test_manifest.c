@@ -675,7 +675,7 @@ test_dir_add_change_delete(void **state)
 {
 	struct fixture *f = *state;
 	const struct gw_obj *o;
-	uint64_t v;
+	uint64_t v, rv, reads;
 
 	put_file(f, "a.yaml", route_yaml("a", "a.example.com"));
 	start(f, 5);
@@ -695,10 +695,22 @@ test_dir_add_change_delete(void **state)
 	assert_int_equal(o->generation, 2);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(
 		o->obj, "spec"), "hostnames"), 0)), "c.example.com");
-	/* Only a comment: applied again, the generation stays. */
+	/* Only a comment: the file is read, but its object is the same, at the same line. */
+	rv = get(f, GW_KIND_HTTPROUTE, NULL, "a")->resource_version;
+	reads = stats(f).reads;
 	write_at(f, "a.yaml", "# comment\n", "a");
-	assert_int_equal(gw_manifest_dir_poll(f->src, 2000), 1);
+	assert_int_equal(gw_manifest_dir_poll(f->src, 200), 0);
+	assert_int_equal(stats(f).reads, reads + 1);
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "a")->resource_version, rv);
 	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "a")->generation, 2);
+	/* Moved down a line: applied again (its origin moved), the generation stays. */
+	put_file(f, "a.yaml", "# comment\n");
+	write_at(f, "a.yaml", route_yaml("a", "c.example.com"), "a");
+	assert_int_equal(gw_manifest_dir_poll(f->src, 2000), 1);
+	o = get(f, GW_KIND_HTTPROUTE, NULL, "a");
+	assert_true(o->resource_version > rv);
+	assert_int_equal(o->generation, 2);
+	assert_non_null(strstr(o->origin, "a.yaml:2"));
 
 	/* An object removed from a file leaves the cache. */
 	put_file(f, "b.yaml", "---\n");

@@ -1325,9 +1325,11 @@ test_listener_hostname_conflict(void **state)
 	assert_string_equal(LD("b", "Conflicted"), "True/HostnameConflict");
 	assert_string_equal(LD("c", "Conflicted"), "False/NoConflicts");
 	assert_string_equal(strchr(GWD("Accepted"), '/'), "/ListenersNotValid");
-	/* none of the conflicting listeners wins */
-	assert_string_equal(LD("a", "Programmed"), "False/Invalid");
-	assert_string_equal(LD("b", "Programmed"), "False/Invalid");
+	/* none of the conflicting listeners wins (ListenerSetHostnameConflict's conditions) */
+	assert_string_equal(LD("a", "Accepted"), "False/HostnameConflict");
+	assert_string_equal(LD("b", "Accepted"), "False/HostnameConflict");
+	assert_true(starts(LD("a", "Programmed"), "False/"));
+	assert_true(starts(LD("b", "Programmed"), "False/"));
 	assert_string_equal(LD("c", "Programmed"), "True/Programmed");
 	assert_string_equal(M(.host = "foo.example.com"), "404");
 	assert_string_equal(M(.host = "bar.example.com"), "r1#0");
@@ -1366,6 +1368,8 @@ test_listener_protocol_conflict(void **state)
 		"    protocol: TCP\n");
 	assert_string_equal(LD("http", "Conflicted"), "True/ProtocolConflict");
 	assert_string_equal(LD("tcp", "Conflicted"), "True/ProtocolConflict");
+	assert_string_equal(LD("http", "Accepted"), "False/ProtocolConflict");
+	assert_true(starts(LD("tcp", "Programmed"), "False/"));
 	assert_string_equal(strchr(GWD("Accepted"), '/'), "/ListenersNotValid");
 	/* TCP and UDP on one port are distinct */
 	assert_string_equal(LD("tcp2", "Conflicted"), "False/NoConflicts");
@@ -4355,6 +4359,154 @@ test_dual_stack_gateway(void **state)
 	assert_string_equal(l4_eps(l4(IPPROTO_TCP, "fd00::1", 5000)), "10.1.0.1:8080");
 }
 
+/* rules 5.8: the grant must live in the *target* namespace */
+static void
+test_reference_grant_wrong_namespace(void **state)
+{
+	(void)state;
+	load(GC GW_HTTP
+		"apiVersion: gateway.networking.k8s.io/v1\n"
+		"kind: HTTPRoute\n"
+		"metadata:\n"
+		"  name: r\n"
+		"spec:\n"
+		"  parentRefs:\n"
+		"  - name: gw\n"
+		"  rules:\n"
+		"  - backendRefs:\n"
+		"    - {name: web-backend, namespace: backend-ns, port: 8080}\n"
+		"---\n"
+		"apiVersion: gateway.networking.k8s.io/v1beta1\n"
+		"kind: ReferenceGrant\n"
+		"metadata:\n"
+		"  name: in-the-source-namespace\n"
+		"  namespace: default\n"
+		"spec:\n"
+		"  from:\n"
+		"  - {group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}\n"
+		"  to:\n"
+		"  - {group: \"\", kind: Service}\n");
+	svc("backend-ns", "web-backend", "10.2.0.1");
+	tl();
+	assert_string_equal(HR("r", "ResolvedRefs"), "False/RefNotPermitted");
+	assert_string_equal(D(.path = "/"), "500=1");
+	/* several from / to entries are ORed */
+	put("apiVersion: gateway.networking.k8s.io/v1beta1\n"
+		"kind: ReferenceGrant\n"
+		"metadata:\n"
+		"  name: ored\n"
+		"  namespace: backend-ns\n"
+		"spec:\n"
+		"  from:\n"
+		"  - {group: gateway.networking.k8s.io, kind: GRPCRoute, namespace: default}\n"
+		"  - {group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}\n"
+		"  to:\n"
+		"  - {group: \"\", kind: Secret}\n"
+		"  - {group: \"\", kind: Service, name: web-backend}\n");
+	tl();
+	assert_string_equal(HR("r", "ResolvedRefs"), "True/ResolvedRefs");
+	assert_string_equal(D(.path = "/"), "web-backend=1");
+}
+
+/* rules 5.2.3: effective hostnames are the intersection, nothing more */
+static void
+test_effective_hostnames_narrowed(void **state)
+{
+	(void)state;
+	load(GC
+		"apiVersion: gateway.networking.k8s.io/v1\n"
+		"kind: Gateway\n"
+		"metadata:\n"
+		"  name: gw\n"
+		"spec:\n"
+		"  gatewayClassName: dpgw\n"
+		"  listeners:\n"
+		"  - {name: wild, port: 80, protocol: HTTP, hostname: \"*.example.com\"}\n"
+		"---\n"
+		"apiVersion: gateway.networking.k8s.io/v1\n"
+		"kind: HTTPRoute\n"
+		"metadata:\n"
+		"  name: r\n"
+		"spec:\n"
+		"  parentRefs:\n"
+		"  - name: gw\n"
+		"  hostnames: [\"*.foo.example.com\", Bar.Example.com, other.net]\n"
+		"  rules:\n"
+		"  - backendRefs: [{name: v1, port: 8080}]\n");
+	assert_string_equal(HR("r", "Accepted"), "True/Accepted");
+	assert_string_equal(M(.host = "x.foo.example.com"), "r#0");
+	assert_string_equal(M(.host = "bar.example.com"), "r#0");
+	assert_string_equal(M(.host = "baz.example.com"), "404");
+	assert_string_equal(M(.host = "foo.example.com"), "404");
+	assert_string_equal(M(.host = "other.net"), "404");
+}
+
+/* allowedRoutes.kinds narrows what an HTTP listener takes */
+static void
+test_allowed_kinds_restrict(void **state)
+{
+	(void)state;
+	load(GC
+		"apiVersion: gateway.networking.k8s.io/v1\n"
+		"kind: Gateway\n"
+		"metadata:\n"
+		"  name: gw\n"
+		"spec:\n"
+		"  gatewayClassName: dpgw\n"
+		"  listeners:\n"
+		"  - name: grpc-only\n"
+		"    port: 80\n"
+		"    protocol: HTTP\n"
+		"    allowedRoutes:\n"
+		"      kinds:\n"
+		"      - group: gateway.networking.k8s.io\n"
+		"        kind: GRPCRoute\n"
+		"---\n"
+		HR_PREFIX("h", "/", "v1")
+		"apiVersion: gateway.networking.k8s.io/v1\n"
+		"kind: GRPCRoute\n"
+		"metadata:\n"
+		"  name: g\n"
+		"spec:\n"
+		"  parentRefs:\n"
+		"  - name: gw\n"
+		"  rules:\n"
+		"  - backendRefs: [{name: v1, port: 8080}]\n");
+	assert_string_equal(kinds("default", "gw", "grpc-only"), "GRPCRoute");
+	assert_string_equal(LD("grpc-only", "ResolvedRefs"), "True/ResolvedRefs");
+	assert_string_equal(HR("h", "Accepted"), "False/NotAllowedByListeners");
+	assert_string_equal(pc(GW_KIND_GRPCROUTE, "default", "g", 0, "Accepted"), "True/Accepted");
+	assert_int_equal(attached("default", "gw", "grpc-only"), 1);
+}
+
+/* GRPCRoute method matches: service only, method only; gRPC is POST */
+static void
+test_grpc_service_and_method_only(void **state)
+{
+	(void)state;
+	load(GC GW_HTTP
+		"apiVersion: gateway.networking.k8s.io/v1\n"
+		"kind: GRPCRoute\n"
+		"metadata:\n"
+		"  name: g\n"
+		"spec:\n"
+		"  parentRefs:\n"
+		"  - name: gw\n"
+		"  rules:\n"
+		"  - matches:\n"
+		"    - method: {service: foo.Bar}\n"
+		"    backendRefs: [{name: v1, port: 8080}]\n"
+		"  - matches:\n"
+		"    - method: {method: Ping}\n"
+		"    backendRefs: [{name: v1, port: 8080}]\n");
+	assert_string_equal(pc(GW_KIND_GRPCROUTE, "default", "g", 0, "Accepted"), "True/Accepted");
+	assert_string_equal(M(.method = "POST", .path = "/foo.Bar/Anything"), "g#0");
+	assert_string_equal(M(.method = "POST", .path = "/foo.BarBaz/Anything"), "404");
+	assert_string_equal(M(.method = "POST", .path = "/other.Svc/Ping"), "g#1");
+	assert_string_equal(M(.method = "POST", .path = "/other.Svc/Pong"), "404");
+	assert_string_equal(M(.method = "GET", .path = "/foo.Bar/Anything"), "404");
+}
+
 int
 main(void)
 {
@@ -4443,6 +4595,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_summary_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dual_stack_gateway, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reference_grant_wrong_namespace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_effective_hostnames_narrowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allowed_kinds_restrict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grpc_service_and_method_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
