@@ -182,10 +182,11 @@ hfinal(uint64_t h)
 static void
 mp_feed(struct mp_state *st, unsigned int type, const void *p, size_t n)
 {
-	uint64_t t = (uint64_t)type * 0x100000001b3ull;
+	uint64_t e = n != 0 ? hbytes(type, p, n) : type;
 
-	st->doc_h = hbytes(hmix(st->doc_h, t), p, n);
-	st->item_h = hbytes(hmix(st->item_h, t), p, n);
+	st->doc_h = hmix(st->doc_h, e);
+	if (st->depth >= 2 && st->stack[1].items)
+		st->item_h = hmix(st->item_h, e);
 }
 
 static void
@@ -2206,6 +2207,7 @@ scan_named(struct gw_manifest_dir *d)
 int
 gw_manifest_dir_scan(struct gw_manifest_dir *d)
 {
+	uint64_t t0 = now_ns();
 	int rc, changed = 0;
 	bool progress;
 	size_t k;
@@ -2219,6 +2221,7 @@ gw_manifest_dir_scan(struct gw_manifest_dir *d)
 	drain_events(d);
 	d->pending = false;
 	if (d->walk_all || d->unwatched || d->ifd < 0 || d->st.scans == 0) {
+		d->st.walks++;
 		rc = scan_walk(d);
 		if (rc < 0)
 			return rc;
@@ -2268,6 +2271,7 @@ gw_manifest_dir_scan(struct gw_manifest_dir *d)
 	}
 	d->n_files = k;
 	d->st.scans++;
+	d->st.scan_ns = now_ns() - t0;
 	return changed;
 }
 

@@ -30,10 +30,16 @@
  * IN_MODIFY, IN_CLOSE_WRITE, IN_MOVED_FROM/TO, IN_DELETE_SELF, ...).
  * Events are debounced: a rescan happens once no event has arrived for
  * the debounce interval (or the oldest pending event is 20x that old). A
- * rescan stats every file and re-reads those whose size, mtime or inode
- * changed (and only applies them if their content changed), so renames,
- * new subdirectories, atomic replace-by-rename and files written in
- * several chunks all converge on what is on disk.
+ * rescan re-reads the files events named and stats the symbolic links
+ * among the files (their targets change without an event in the tree);
+ * after an event on a directory, lost events (IN_Q_OVERFLOW) or a
+ * directory that could not be watched it walks the whole tree and stats
+ * every file, as the first scan does. A file read is applied only if its
+ * content changed, and within it only the objects whose YAML changed (or
+ * moved to another line) are put again: the others keep their
+ * resourceVersion. So renames, new subdirectories, atomic
+ * replace-by-rename and files written in several chunks all converge on
+ * what is on disk, at a cost that follows what changed, not the tree.
  *
  * Single-threaded: one thread owns a gw_manifest_dir. It takes the cache
  * lock itself around every change it makes to the cache.
@@ -116,7 +122,10 @@ json_t *gw_manifest_dir_errors(const struct gw_manifest_dir *d);
 /*
  * Counters: files tracked, scans, files applied, files refused, objects
  * this source has in the cache now, files read from disk (a rescan reads
- * only the files that inotify or stat say changed).
+ * only the files that inotify or stat say changed), whole-tree walks (the
+ * first scan, and rescans after a directory event or lost events; other
+ * rescans stat only the files events named), and how long the last scan
+ * took (ns, CLOCK_MONOTONIC; the debounce wait not included).
  */
 struct gw_manifest_stats {
 	uint64_t files;
@@ -125,6 +134,8 @@ struct gw_manifest_stats {
 	uint64_t refused;
 	uint64_t objects;
 	uint64_t reads;
+	uint64_t walks;
+	uint64_t scan_ns;
 };
 void gw_manifest_dir_stats(const struct gw_manifest_dir *d, struct gw_manifest_stats *s);
 

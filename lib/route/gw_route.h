@@ -226,7 +226,10 @@ struct gw_route_table *gw_route_table_build(const struct gw_route_table_spec *sp
 /* Free a table (NULL is a no-op). */
 void gw_route_table_free(struct gw_route_table *t);
 
-/* Memory held by the table, in bytes (for show and benchmarks). */
+/*
+ * Memory held by the table, in bytes (for show and benchmarks): its arena
+ * blocks, not what regcomp() allocates inside compiled expressions.
+ */
 size_t gw_route_table_size(const struct gw_route_table *t);
 
 /* ---- compiled objects, read-only views for the proxy ---- */
@@ -291,7 +294,9 @@ struct gw_route_header {
 struct gw_route_req {
 	uint32_t group;            /* group id the connection arrived on */
 	const char *host;          /* Host header (or :authority); a ":port" suffix is ignored */
-	size_t host_len;           /* hostnames compare case-insensitively; a trailing '.' is ignored */
+	size_t host_len;           /* hostnames compare case-insensitively; a trailing '.' is ignored;
+	                            * "[v6]:port" keeps "[v6]"; longer than 253 (no DNS name) or
+	                            * empty: only listeners / routes without hostname take it */
 	const char *method;
 	size_t method_len;
 	const char *path;          /* path only, without '?' and query */
@@ -322,8 +327,9 @@ int gw_route_match(const struct gw_route_table *t, const struct gw_route_req *re
  * hashed 32-bit value. Returns 0 and sets *@be to a backend with ready
  * endpoints; 500 if the rule has no backends (or all weights are 0), or
  * @rnd fell on an invalid backend's share; 503 if it fell on a backend
- * without ready endpoints (*@be set to it then). A backend of weight 0
- * is never returned.
+ * without ready endpoints (*@be set to it then; an OK backend with
+ * n_endpoints 0 counts as such). A backend of weight 0 is never returned.
+ * *@be is NULL when the answer is 500.
  */
 int gw_route_pick_backend(const struct gw_route_rule *rule, uint32_t rnd,
 	const struct gw_route_backend **be);
@@ -354,7 +360,9 @@ struct gw_route_walk_entry {
  * Call @fn for every compiled match: groups in spec order, listeners in
  * selection order, virtual hosts in selection order, matches in
  * precedence order. Listeners and vhosts with no match are reported once
- * with rule NULL. Stops early and returns @fn's value if non-zero.
+ * with rule NULL (vhost NULL too for a listener without routes). Virtual
+ * hosts come exact names first (byte order), then wildcards by more labels,
+ * then "". Stops early and returns @fn's value if non-zero.
  */
 int gw_route_table_walk(const struct gw_route_table *t,
 	int (*fn)(const struct gw_route_walk_entry *e, void *arg), void *arg);
@@ -371,7 +379,8 @@ bool gw_route_path_prefix_match(const char *prefix, size_t prefix_len,
 /*
  * Hostname match of a listener or route hostname @pattern ("*.example.com"
  * or exact, lower case) against a request @host (any case, no port):
- * a wildcard matches one or more labels, never the bare suffix.
+ * a wildcard matches one or more labels, never the bare suffix. A trailing
+ * '.' on either is ignored; a NULL, "" or "*" pattern matches any host.
  */
 bool gw_route_host_match(const char *pattern, const char *host, size_t host_len);
 

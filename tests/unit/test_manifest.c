@@ -55,6 +55,77 @@ path(json_t *j, const char *key)
 	return json_object_get(j, key);
 }
 
+/* Document hashes: what decides the object, not its layout or comments. */
+static void
+test_parse_hash(void **state)
+{
+	struct gw_manifest_doc *a, *b;
+	char err[256];
+	int n;
+
+	(void)state;
+	n = parse("kind: Service\nmetadata: {name: web}   # one\nspec:\n  port: 80\n"
+		"---\nkind: Secret\nmetadata: {name: s}\n", &a, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_int_not_equal(a[0].hash, 0);
+	assert_int_not_equal(a[0].hash, a[1].hash);
+	/* Same objects written another way: same hashes. */
+	n = parse("# other\nkind:   Service\nmetadata:\n  name: web\nspec: {port: 80}\n"
+		"---\nkind: Secret\nmetadata: {name: s}\n", &b, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_true(a[0].hash == b[0].hash);
+	assert_true(a[1].hash == b[1].hash);
+	gw_manifest_docs_free(b, n);
+	/* A quoted "80" is a string, not the number: another hash. */
+	n = parse("kind: Service\nmetadata: {name: web}\nspec:\n  port: \"80\"\n", &b, err,
+		sizeof(err));
+	assert_int_equal(n, 1);
+	assert_true(a[0].hash != b[0].hash);
+	gw_manifest_docs_free(b, n);
+	gw_manifest_docs_free(a, 2);
+
+	/* List items hash alone; with an alias in the document they cannot. */
+	n = parse("kind: List\nitems:\n- {kind: Service, metadata: {name: a}}\n"
+		"- {kind: Service, metadata: {name: b}}\n", &a, err, sizeof(err));
+	assert_int_equal(n, 2);
+	n = parse("kind: List\nitems:\n- {kind: Service, metadata: {name: a}}\n"
+		"- {kind: Service, metadata: {name: c}}\n", &b, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_true(a[0].hash == b[0].hash && a[0].hash != 0);
+	assert_true(a[1].hash != b[1].hash && b[1].hash != 0);
+	gw_manifest_docs_free(b, 2);
+	gw_manifest_docs_free(a, 2);
+	n = parse("kind: List\nitems:\n- {kind: Service, metadata: &m {name: a}}\n"
+		"- {kind: Secret, metadata: *m}\n", &a, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_true(a[0].hash == 0 && a[1].hash == 0);
+	gw_manifest_docs_free(a, 2);
+}
+
+/* Equal short scalars are shared within a parse; the values are still right. */
+static void
+test_parse_shared_scalars(void **state)
+{
+	struct gw_manifest_doc *d;
+	char err[256];
+	json_t *p0, *p1;
+	int n;
+
+	(void)state;
+	n = parse("kind: Service\nmetadata: {name: web}\nspec:\n  ports:\n"
+		"  - {name: http, port: 80, x: \"80\"}\n  - {name: http, port: 80, x: \"80\"}\n",
+		&d, err, sizeof(err));
+	assert_int_equal(n, 1);
+	p0 = json_array_get(path(path(d[0].obj, "spec"), "ports"), 0);
+	p1 = json_array_get(path(path(d[0].obj, "spec"), "ports"), 1);
+	assert_true(json_equal(p0, p1));
+	assert_true(p0 != p1);
+	assert_true(json_is_integer(path(p1, "port")) && json_integer_value(path(p1, "port")) == 80);
+	assert_string_equal(json_string_value(path(p1, "x")), "80");
+	assert_string_equal(json_string_value(path(p1, "name")), "http");
+	gw_manifest_docs_free(d, n);
+}
+
 static void
 test_parse_multidoc(void **state)
 {
@@ -961,6 +1032,69 @@ test_dir_duplicates(void **state)
 }
 
 /* A hundred files: a rescan reads only the one that changed. */
+/* One object changed in a file of many: only that one is put again. */
+static void
+test_dir_unchanged_objects(void **state)
+{
+	struct fixture *f = *state;
+	char text[4096];
+	uint64_t rv[3], v;
+	const char *names[] = { "r0", "r1", "r2" };
+
+	snprintf(text, sizeof(text), "%s---\n%s---\n%s", route_yaml("r0", "a.example.com"),
+		route_yaml("r1", "b.example.com"), route_yaml("r2", "c.example.com"));
+	put_file(f, "many.yaml", text);
+	start(f, 0);
+	assert_int_equal(gw_manifest_dir_scan(f->src), 1);
+	for (int i = 0; i < 3; i++)
+		rv[i] = get(f, GW_KIND_HTTPROUTE, NULL, names[i])->resource_version;
+	v = gw_objcache_version(f->cache);
+	snprintf(text, sizeof(text), "%s---\n%s---\n%s", route_yaml("r0", "a.example.com"),
+		route_yaml("r1", "d.example.com"), route_yaml("r2", "c.example.com"));
+	put_file(f, "many.yaml", text);
+	assert_int_equal(gw_manifest_dir_scan(f->src), 1);
+	assert_int_equal(gw_objcache_version(f->cache), v + 1);
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r0")->resource_version, rv[0]);
+	assert_true(get(f, GW_KIND_HTTPROUTE, NULL, "r1")->resource_version > rv[1]);
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r1")->generation, 2);
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r2")->resource_version, rv[2]);
+	/* The cache changed behind the source's back: put again. */
+	gw_objcache_lock(f->cache);
+	assert_int_equal(gw_objcache_delete(f->cache, GW_KIND_HTTPROUTE, NULL, "r2"), 0);
+	gw_objcache_unlock(f->cache);
+	write_at(f, "many.yaml", "# moves nothing\n", "a");
+	assert_int_equal(gw_manifest_dir_scan(f->src), 1);
+	assert_non_null(get(f, GW_KIND_HTTPROUTE, NULL, "r2"));
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r0")->resource_version, rv[0]);
+	/* One removed: the others stay as they are. */
+	snprintf(text, sizeof(text), "%s---\n%s", route_yaml("r0", "a.example.com"),
+		route_yaml("r1", "d.example.com"));
+	put_file(f, "many.yaml", text);
+	assert_int_equal(gw_manifest_dir_scan(f->src), 1);
+	assert_null(get(f, GW_KIND_HTTPROUTE, NULL, "r2"));
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r0")->resource_version, rv[0]);
+	assert_int_equal(stats(f).objects, 2);
+	/* A new file in a directory, then in a new subdirectory, then gone: found by name. */
+	assert_int_equal(stats(f).walks, 1);
+	put_file(f, "new.yaml", route_yaml("n", "n.example.com"));
+	assert_true(gw_manifest_dir_poll(f->src, 2000) > 0);
+	assert_non_null(get(f, GW_KIND_HTTPROUTE, NULL, "n"));
+	assert_int_equal(stats(f).walks, 1);
+	put_file(f, "sub/new2.yaml", route_yaml("n2", "n.example.com"));
+	assert_true(gw_manifest_dir_poll(f->src, 2000) > 0);
+	assert_non_null(get(f, GW_KIND_HTTPROUTE, NULL, "n2"));
+	assert_int_equal(stats(f).walks, 2);
+	put_file(f, "sub/new3.yaml", route_yaml("n3", "n.example.com"));
+	assert_true(gw_manifest_dir_poll(f->src, 2000) > 0);
+	assert_non_null(get(f, GW_KIND_HTTPROUTE, NULL, "n3"));
+	rm_file(f, "sub/new2.yaml");
+	assert_true(gw_manifest_dir_poll(f->src, 2000) > 0);
+	assert_null(get(f, GW_KIND_HTTPROUTE, NULL, "n2"));
+	assert_int_equal(stats(f).walks, 2);
+	assert_int_equal(stats(f).files, 3);
+	assert_int_equal(n_errors(f), 0);
+}
+
 static void
 test_dir_only_changed(void **state)
 {
@@ -1132,6 +1266,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_hash),
+		cmocka_unit_test(test_parse_shared_scalars),
 		cmocka_unit_test(test_parse_multidoc),
 		cmocka_unit_test(test_parse_list),
 		cmocka_unit_test(test_parse_scalars),
@@ -1145,6 +1281,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dir_bad_file, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_dir_chunks, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_dir_duplicates, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_dir_unchanged_objects, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_dir_only_changed, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_dir_debounce, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_dir_misc, dir_setup, dir_teardown),

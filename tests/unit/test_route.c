@@ -1533,6 +1533,56 @@ test_listener_without_routes(void **state)
 	gw_route_table_free(t);
 }
 
+/* Random bytes everywhere (NULs, dots, colons, slashes): never a crash. */
+static void
+test_garbage_requests(void **state)
+{
+	static const char alpha[] = "/.:?&=[]aAbZ%\0*-9";
+	static const struct gw_route_route_spec routes[] = {
+		ROUTE_H("ns", "exact", vh_exact, r_only_a),
+		ROUTE_H("ns", "wild", vh_wild, r_any_v2),
+		ROUTE("ns", "regex", re_rules),
+		ROUTE("ns", "query", query_rules),
+	};
+	struct gw_route_table *t = build1(routes, N(routes));
+	uint64_t seed = 1;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		char host[40], path[80], query[40], hv[16];
+		struct gw_route_header h[2] = { { "version", 7, hv, 0 }, { "Color", 5, hv, 0 } };
+		struct gw_route_req req = { .group = 1, .method = "GET", .method_len = 3,
+			.n_headers = 2, .headers = h };
+		struct gw_route_result res;
+		char *bufs[4] = { host, path, query, hv };
+		size_t lens[4] = { sizeof(host), sizeof(path), sizeof(query), sizeof(hv) };
+		size_t got[4];
+		int rc;
+
+		for (int b = 0; b < 4; b++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			got[b] = (size_t)(seed >> 40) % lens[b];
+			for (size_t k = 0; k < got[b]; k++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				bufs[b][k] = alpha[(seed >> 33) % (sizeof(alpha) - 1)];
+			}
+		}
+		/* Lengths as parsed: nothing NUL-terminated, as the header allows. */
+		req.host = host;
+		req.host_len = got[0];
+		req.path = path;
+		req.path_len = got[1];
+		req.query = query;
+		req.query_len = got[2];
+		h[0].value_len = h[1].value_len = got[3];
+		rc = gw_route_match(t, &req, &res);
+		assert_true(rc == 0 || rc == 404);
+		assert_int_equal(rc, res.status);
+		assert_true((rc == 0) == (res.rule != NULL));
+	}
+	gw_route_table_free(t);
+}
+
 int
 main(void)
 {
@@ -1572,6 +1622,7 @@ main(void)
 		cmocka_unit_test(test_empty_table),
 		cmocka_unit_test(test_rule_without_matches),
 		cmocka_unit_test(test_listener_without_routes),
+		cmocka_unit_test(test_garbage_requests),
 		cmocka_unit_test(test_10k_routes),
 	};
 
