@@ -102,6 +102,7 @@ struct mp_state {
 	/* What decides a document's value: a hash of its events (not its text). */
 	uint64_t doc_h, item_h;
 	bool doc_alias;         /* an alias: items are not decided by their own events */
+	bool any_alias;         /* in any document */
 	struct mp_slot *intern;
 	size_t intern_cap, intern_n;
 };
@@ -969,7 +970,7 @@ on_alias(struct mp_state *st, const yaml_event_t *ev)
 	size_t nodes;
 	int height;
 
-	st->doc_alias = true;
+	st->doc_alias = st->any_alias = true;
 	mp_feed_str(st, '*', ev->data.alias.anchor);
 	if (a == NULL) {
 		mp_err(st, line, (int)ev->start_mark.column + 1, "undefined alias *%.64s", anchor);
@@ -1052,9 +1053,10 @@ gw_manifest_docs_free(struct gw_manifest_doc *docs, int n)
 	free(docs);
 }
 
-int
-gw_manifest_parse(const char *text, size_t len, const char *name, struct gw_manifest_doc **docs,
-	char *err, size_t errlen)
+/* gw_manifest_parse(), saying in *@aliases whether any alias was used. */
+static int
+mp_parse(const char *text, size_t len, const char *name, struct gw_manifest_doc **docs,
+	char *err, size_t errlen, bool *aliases)
 {
 	struct mp_state *st;
 	yaml_parser_t parser;
@@ -1118,6 +1120,8 @@ gw_manifest_parse(const char *text, size_t len, const char *name, struct gw_mani
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
+	if (aliases != NULL)
+		*aliases = st->any_alias;
 	mp_reset_doc(st);
 	json_decref(st->anchors);
 	intern_free(st);
@@ -1133,6 +1137,13 @@ gw_manifest_parse(const char *text, size_t len, const char *name, struct gw_mani
 	return n;
 }
 
+int
+gw_manifest_parse(const char *text, size_t len, const char *name, struct gw_manifest_doc **docs,
+	char *err, size_t errlen)
+{
+	return mp_parse(text, len, name, docs, err, errlen, NULL);
+}
+
 /* ======================================================================
  * The directory source
  * ====================================================================== */
@@ -1146,6 +1157,7 @@ struct mf_own {
 	struct mf_file *f;
 	uint64_t hash;
 	uint64_t doc_hash;              /* gw_manifest_doc.hash last put; 0: none */
+	uint64_t chunk;                 /* mf_chunk.key of the text it came from; 0: none */
 	uint64_t rv;                    /* its resource_version in the cache */
 	int line;                       /* and its line */
 	enum gw_kind kind;
@@ -1169,6 +1181,9 @@ struct mf_file {
 	bool conflict;                  /* refused for an object another file has */
 	struct mf_own *own;
 	size_t n_own;
+	/* The chunks of the version applied (sorted keys): what a re-read may skip. */
+	uint64_t *chunks;
+	size_t n_chunks;
 	char *err;                      /* current error, or NULL */
 	int err_line;
 };
@@ -1372,6 +1387,7 @@ file_clear_error(struct mf_file *f)
 static void
 file_free(struct mf_file *f)
 {
+	free(f->chunks);
 	free(f->rel);
 	free(f->path);
 	free(f->err);
@@ -1449,9 +1465,10 @@ file_read(struct gw_manifest_dir *d, struct mf_file *f, char **bufp, size_t *len
 }
 
 struct mf_item {
-	json_t *obj;
+	json_t *obj;                    /* NULL: kept from an unchanged chunk */
 	int line;
 	uint64_t hash;
+	uint64_t chunk;
 	enum gw_kind kind;
 	const char *ns, *name;
 };
@@ -1469,6 +1486,238 @@ item_cmp(const void *a, const void *b)
 }
 
 /*
+ * A stretch of a file from one "---" line to the next: libyaml starts a
+ * document at every such line whatever came before (an unfinished quoted
+ * scalar or flow collection is an error either way), so each parses on
+ * its own to what it gives within the file. Its key: its text and line.
+ */
+struct mf_chunk {
+	size_t off, len;
+	int line;                       /* 1-based, of its first line */
+	uint64_t key;
+};
+
+static int
+chunk_push(struct mf_chunk **v, size_t *n, size_t *cap, const char *text, size_t off, size_t len,
+	int line)
+{
+	struct mf_chunk *c;
+
+	if (*n == *cap) {
+		size_t nc = *cap != 0 ? *cap * 2 : 64;
+
+		c = realloc(*v, nc * sizeof(*c));
+		if (c == NULL)
+			return -ENOMEM;
+		*v = c;
+		*cap = nc;
+	}
+	c = &(*v)[(*n)++];
+	c->off = off;
+	c->len = len;
+	c->line = line;
+	c->key = hfinal(hbytes((uint64_t)line, text + off, len));
+	return 0;
+}
+
+/*
+ * Split @text at its "---" lines. Returns the number of chunks, or -1
+ * when the text has what ties documents to each other or to the stream
+ * (directives, "..." document ends, a document ending on "--- " with
+ * more on the line does not count as a split and is harmless): then it
+ * is parsed whole.
+ */
+static int
+mf_split(const char *text, size_t len, struct mf_chunk **out)
+{
+	size_t n = 0, cap = 0, start = 0, off = 0;
+	struct mf_chunk *v = NULL;
+	int line = 1, start_line = 1;
+
+	*out = NULL;
+	while (off < len) {
+		const char *l = text + off, *nl = memchr(l, '\n', len - off);
+		size_t end = nl != NULL ? (size_t)(nl - text) + 1 : len, ll = end - off;
+
+		if (l[0] == '%' || (ll >= 3 && memcmp(l, "...", 3) == 0))
+			goto whole;
+		if (ll == 4 && memcmp(l, "---\n", 4) == 0 && off > start) {
+			if (chunk_push(&v, &n, &cap, text, start, off - start, start_line) < 0)
+				goto whole;
+			start = off;
+			start_line = line;
+		}
+		line++;
+		off = end;
+	}
+	if (chunk_push(&v, &n, &cap, text, start, len - start, start_line) < 0 || n > INT_MAX)
+		goto whole;
+	*out = v;
+	return (int)n;
+whole:
+	free(v);
+	return -1;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+has_chunk(const struct mf_file *f, uint64_t key)
+{
+	return f->n_chunks > 0 &&
+		bsearch(&key, f->chunks, f->n_chunks, sizeof(key), u64_cmp) != NULL;
+}
+
+static int
+own_chunk_cmp(const void *a, const void *b)
+{
+	const struct mf_own *x = *(const struct mf_own *const *)a;
+	const struct mf_own *y = *(const struct mf_own *const *)b;
+
+	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
+}
+
+static int
+docs_append(struct gw_manifest_doc **all, int *n, int *cap, struct gw_manifest_doc *docs, int k,
+	int line0)
+{
+	if (*n + k > *cap) {
+		int nc = *cap != 0 ? *cap : 64;
+		struct gw_manifest_doc *v;
+
+		while (nc < *n + k)
+			nc *= 2;
+		v = realloc(*all, (size_t)nc * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		*all = v;
+		*cap = nc;
+	}
+	for (int i = 0; i < k; i++) {
+		(*all)[*n + i] = docs[i];
+		(*all)[*n + i].line += line0;
+	}
+	*n += k;
+	free(docs);
+	return 0;
+}
+
+/*
+ * A re-read file parsed chunk by chunk: chunks the applied version had
+ * (same text, same line) are not parsed again, their objects are taken
+ * from what the file owns, and only the new chunks go through libyaml.
+ * Returns the number of documents parsed (*@docs) with the kept objects
+ * as items (*@items, *@n_items; obj NULL), or -1 when this does not
+ * apply (an alias, a parse error: the whole file is parsed for the
+ * message, an object not as it was put); nothing is changed then.
+ */
+static int
+parse_changed(struct gw_manifest_dir *d, struct mf_file *f, const char *text,
+	const struct mf_chunk *ch, int nc, struct gw_manifest_doc **docsp, struct mf_item **itemsp,
+	size_t *n_itemsp)
+{
+	struct gw_manifest_doc *all = NULL, *docs;
+	struct mf_own **owns = NULL, *o;
+	struct mf_item *items = NULL;
+	size_t n_owns = 0, n_items = 0, k = 0;
+	int n_all = 0, cap_all = 0, n;
+	bool aliases;
+
+	*docsp = NULL;
+	*itemsp = NULL;
+	*n_itemsp = 0;
+	owns = malloc((f->n_own + 1) * sizeof(*owns));
+	items = malloc((f->n_own + 1) * sizeof(*items));
+	if (owns == NULL || items == NULL)
+		goto fail;
+	for (o = f->own; o != NULL; o = o->next)
+		owns[n_owns++] = o;
+	qsort(owns, n_owns, sizeof(*owns), own_chunk_cmp);
+	for (int i = 0; i < nc; i++) {
+		if (has_chunk(f, ch[i].key)) {
+			size_t lo = 0, hi = n_owns;
+
+			/* Its objects as put: the first own of that chunk, then the others. */
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (owns[mid]->chunk < ch[i].key)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (k = lo; k < n_owns && owns[k]->chunk == ch[i].key; k++) {
+				const struct gw_obj *cur;
+
+				o = owns[k];
+				cur = gw_objcache_get(d->cache, o->kind, o->ns, o->name);
+				if (o->doc_hash == 0 || cur == NULL || cur->resource_version != o->rv)
+					goto fail;
+				items[n_items++] = (struct mf_item){ .obj = NULL, .line = o->line,
+					.hash = o->doc_hash, .chunk = o->chunk, .kind = o->kind,
+					.ns = o->ns, .name = o->name };
+			}
+			continue;
+		}
+		n = mp_parse(text + ch[i].off, ch[i].len, f->path, &docs, NULL, 0, &aliases);
+		if (n < 0)
+			goto fail;
+		if (aliases || docs_append(&all, &n_all, &cap_all, docs, n, ch[i].line - 1) < 0) {
+			gw_manifest_docs_free(docs, n);
+			goto fail;
+		}
+	}
+	free(owns);
+	*docsp = all;
+	*itemsp = items;
+	*n_itemsp = n_items;
+	return n_all;
+fail:
+	free(owns);
+	free(items);
+	gw_manifest_docs_free(all, n_all);
+	return -1;
+}
+
+/* The chunk a document on @line belongs to (chunks in line order). */
+static uint64_t
+chunk_of(const struct mf_chunk *ch, int nc, int line)
+{
+	int lo = 0, hi = nc;
+
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+
+		if (ch[mid].line <= line)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return nc > 0 ? ch[lo].key : 0;
+}
+
+/* After a good apply: the chunks of what is now applied, for the next re-read. */
+static void
+keep_chunks(struct mf_file *f, const struct mf_chunk *ch, int nc)
+{
+	free(f->chunks);
+	f->chunks = NULL;
+	f->n_chunks = 0;
+	if (nc <= 0 || (f->chunks = malloc((size_t)nc * sizeof(*f->chunks))) == NULL)
+		return;
+	for (int i = 0; i < nc; i++)
+		f->chunks[i] = ch[i].key;
+	qsort(f->chunks, (size_t)nc, sizeof(*f->chunks), u64_cmp);
+	f->n_chunks = (size_t)nc;
+}
+
+/*
  * Read, parse, check and apply one file. Returns 1 if the cache changed,
  * 0 if not (unchanged content, or refused: the error is recorded), or
  * -ENOENT if the file is gone.
@@ -1478,12 +1727,13 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 {
 	struct gw_manifest_doc *docs = NULL;
 	struct mf_item *items = NULL;
+	struct mf_chunk *ch = NULL;
 	char err[MF_ERR_LEN], msg[2 * MF_ERR_LEN];
-	size_t len = 0, n_items = 0;
+	size_t len = 0, n_items = 0, n_kept = 0;
 	char *buf = NULL;
-	bool was_refused = f->err != NULL, changed = false;
+	bool was_refused = f->err != NULL, changed = false, aliases = false;
 	uint64_t h;
-	int n, rc;
+	int n = -1, nc, rc;
 
 	f->dirty = false;
 	rc = file_read(d, f, &buf, &len);
@@ -1503,23 +1753,42 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 	f->hash = h;
 	f->hashed = true;
 
-	n = gw_manifest_parse(buf, len, f->path, &docs, err, sizeof(err));
+	nc = mf_split(buf, len, &ch);
+	/* Only against a version applied whole, whose objects are what the cache has. */
+	if (nc > 0 && f->n_chunks > 0 && f->err == NULL)
+		n = parse_changed(d, f, buf, ch, nc, &docs, &items, &n_kept);
+	if (n < 0) {
+		n = mp_parse(buf, len, f->path, &docs, err, sizeof(err), &aliases);
+		if (aliases) {
+			free(ch);
+			ch = NULL;
+			nc = -1;
+		}
+	}
 	free(buf);
 	if (n < 0) {
 		const char *p = err + strlen(f->path);
 
+		free(ch);
 		file_set_error(d, f, *p == ':' ? atoi(p + 1) : 0, err);
 		f->conflict = false;
 		return 0;
 	}
-	items = calloc((size_t)n + 1, sizeof(*items));
-	if (items == NULL) {
-		gw_manifest_docs_free(docs, n);
-		snprintf(msg, sizeof(msg), "%s: out of memory", f->path);
-		file_set_error(d, f, 0, msg);
-		f->hashed = false;
-		return 0;
+	if (items == NULL || n > 0) {
+		struct mf_item *v = realloc(items, (n_kept + (size_t)n + 1) * sizeof(*items));
+
+		if (v == NULL) {
+			free(items);
+			free(ch);
+			gw_manifest_docs_free(docs, n);
+			snprintf(msg, sizeof(msg), "%s: out of memory", f->path);
+			file_set_error(d, f, 0, msg);
+			f->hashed = false;
+			return 0;
+		}
+		items = v;
 	}
+	n_items = n_kept;
 	for (int i = 0; i < n; i++) {
 		struct mf_item *it = &items[n_items];
 
@@ -1536,6 +1805,7 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 		it->obj = docs[i].obj;
 		it->line = docs[i].line;
 		it->hash = docs[i].hash;
+		it->chunk = nc > 0 ? chunk_of(ch, nc, docs[i].line) : 0;
 		n_items++;
 	}
 	/* Two definitions in one file: kubectl would apply both, last wins; say so instead. */
@@ -1585,6 +1855,13 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 				(cur = gw_objcache_get(d->cache, o->kind, o->ns, o->name)) != NULL &&
 				cur->resource_version == o->rv) {
 			o->keep = true;
+			o->chunk = it->chunk;
+			continue;
+		}
+		/* Kept from an unchanged chunk: parse_changed() saw it as above. */
+		if (it->obj == NULL) {
+			if (o != NULL && o->f == f)
+				o->keep = true;
 			continue;
 		}
 		/* Another file's, going away in this scan (a rename): take it over. */
@@ -1612,6 +1889,7 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 			continue;
 		}
 		o->doc_hash = it->hash;
+		o->chunk = it->chunk;
 		o->line = it->line;
 		o->rv = gw_objcache_version(d->cache);
 		o->keep = true;
@@ -1632,13 +1910,16 @@ file_process(struct gw_manifest_dir *d, struct mf_file *f, bool force)
 	if (f->hashed) {
 		file_clear_error(f);
 		d->st.applied++;
+		keep_chunks(f, ch, nc);
 	}
 	/* A refused file that now applies unchanged objects still changes what is refused. */
 	rc = changed || (was_refused && f->err == NULL);
+	free(ch);
 	free(items);
 	gw_manifest_docs_free(docs, n);
 	return rc;
 out:
+	free(ch);
 	free(items);
 	gw_manifest_docs_free(docs, n);
 	return 0;

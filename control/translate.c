@@ -363,6 +363,14 @@ proto_kinds(enum proto p)
 
 struct troute;
 
+/* A parentRef, decoded once (and kept in the memo with the route). */
+struct pref {
+	json_t *ref;
+	const char *ns, *name, *section;
+	int64_t port;
+	bool gateway;              /* group/kind name a Gateway */
+};
+
 struct attach {
 	struct troute *route;
 	unsigned int n_hosts;
@@ -439,6 +447,8 @@ struct troute {
 	uint64_t status_sig;
 	bool accepted_any;
 	struct memo_entry *memo;   /* NULL without a memo */
+	unsigned int n_prefs;
+	struct pref *prefs;
 };
 
 struct tctx {
@@ -1378,6 +1388,8 @@ struct memo_entry {
 	unsigned int n_rules;
 	struct gw_route_rule_spec *rules;
 	struct vec l4_backends;
+	unsigned int n_prefs;
+	struct pref *prefs;
 };
 
 struct gw_translate_memo {
@@ -2302,9 +2314,8 @@ effective_hosts(struct tctx *c, const struct troute *r, const struct tlistener *
 static int
 route_parents(struct tctx *c, struct troute *r)
 {
-	const json_t *spec = jget(r->o->obj, "spec");
 	const json_t *prev = jget(prev_status(r->o), "parents");
-	size_t nrefs = jlen(spec, "parentRefs");
+	size_t nrefs = r->n_prefs;
 	struct pres {
 		json_t *ref;
 		unsigned int attached;
@@ -2316,17 +2327,16 @@ route_parents(struct tctx *c, struct troute *r)
 	if (pr == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < nrefs; i++) {
-		json_t *ref = jat(spec, "parentRefs", i);
-		const char *ns = jstr(ref, "namespace", r->o->ns), *name = jstr(ref, "name", "");
-		const char *section = jstr(ref, "sectionName", NULL);
-		int64_t port = jint(ref, "port", 0);
+		json_t *ref = r->prefs[i].ref;
+		const char *ns = r->prefs[i].ns, *name = r->prefs[i].name;
+		const char *section = r->prefs[i].section;
+		int64_t port = r->prefs[i].port;
 		bool candidate = false, allowed = false, conflict = false;
 		unsigned int attached = 0;
 		const char *reason, *msg = "";
 		struct tgateway *g;
 
-		if (strcmp(jstr(ref, "group", GW_GROUP), GW_GROUP) != 0 ||
-				strcmp(jstr(ref, "kind", "Gateway"), "Gateway") != 0)
+		if (!r->prefs[i].gateway)
 			continue; /* not a Gateway: not ours to answer for */
 		g = find_gateway(c, ns, name);
 		if (g == NULL)
@@ -2457,9 +2467,23 @@ static int
 route_parse(struct tctx *c, struct troute *r)
 {
 	const json_t *spec = jget(r->o->obj, "spec");
-	size_t nh = jlen(spec, "hostnames");
+	size_t nh = jlen(spec, "hostnames"), np = jlen(spec, "parentRefs");
 
 	r->resolved = true;
+	r->prefs = arena_alloc(&c->a, (np + 1) * sizeof(*r->prefs));
+	if (r->prefs == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < np; i++) {
+		struct pref *p = &r->prefs[r->n_prefs++];
+
+		p->ref = jat(spec, "parentRefs", i);
+		p->ns = jstr(p->ref, "namespace", r->o->ns);
+		p->name = jstr(p->ref, "name", "");
+		p->section = jstr(p->ref, "sectionName", NULL);
+		p->port = jint(p->ref, "port", 0);
+		p->gateway = strcmp(jstr(p->ref, "group", GW_GROUP), GW_GROUP) == 0 &&
+			strcmp(jstr(p->ref, "kind", "Gateway"), "Gateway") == 0;
+	}
 	if (nh > 0) {
 		r->hostnames = arena_alloc(&c->a, nh * sizeof(*r->hostnames));
 		if (r->hostnames == NULL)
@@ -2586,6 +2610,8 @@ memo_to_route(const struct memo_entry *e, struct troute *r)
 	r->n_rules = e->n_rules;
 	r->rules = e->rules;
 	r->l4_backends = e->l4_backends;
+	r->n_prefs = e->n_prefs;
+	r->prefs = e->prefs;
 }
 
 static int
@@ -2644,6 +2670,8 @@ route_new(struct tctx *c, const struct gw_obj *o, struct troute **out)
 	e->n_rules = r->n_rules;
 	e->rules = r->rules;
 	e->l4_backends = r->l4_backends; /* the entry owns the vector now */
+	e->n_prefs = r->n_prefs;
+	e->prefs = r->prefs;
 	if (rc != 0)
 		return rc;
 	e->rv = o->resource_version;

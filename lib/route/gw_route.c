@@ -66,28 +66,27 @@ struct ckv {
 };
 
 /*
- * Cache-line aligned; what only the build reads comes first, what a
- * lookup reads last, next to the path that its hash table key points to.
+ * Cache-line aligned; the lookup reads it all: the hash table key points
+ * to buf[], right after key_len. What only the build needs (created,
+ * "ns/name", build order) stays in the builder's temporaries.
  */
 struct cmatch {
-	int64_t created;
-	uint32_t seq;              /* build order: last tie-break, keeps qsort total */
-	uint32_t path_len;
-	const char *path;          /* buf, as given */
-	const regex_t *path_re;
 	const struct gw_route_rule *rule;
-	unsigned int match_index;
-	enum gw_route_path_type path_type;
-	uint32_t key_len;          /* PathPrefix: without its trailing '/' */
+	const regex_t *path_re;
 	const char *method;
-	uint32_t method_len;
-	unsigned int n_headers;
 	const struct gw_route_kv_match *headers;
 	const struct ckv *hdr;
-	unsigned int n_query;
 	const struct gw_route_kv_match *query;
 	const struct ckv *qry;
-	char buf[];                /* the path, next to what the lookup reads */
+	uint32_t method_len;
+	unsigned int n_headers;
+	unsigned int n_query;
+	unsigned int match_index;
+	enum gw_route_path_type path_type;
+	uint32_t path_len;
+	uint32_t key_hash;         /* path_hash(buf, key_len) */
+	uint32_t key_len;          /* PathPrefix: without its trailing '/' */
+	char buf[];                /* the path, as given */
 };
 
 struct vhost {
@@ -142,7 +141,8 @@ struct bctx {
 	struct gw_route_table *t;
 	char *err;
 	size_t errlen;
-	uint32_t seq;
+	char *sp;                  /* strings: unaligned, packed in chunks of the arena */
+	char *se;
 };
 
 /* ---- small helpers ---- */
@@ -333,6 +333,28 @@ ar_array(struct bctx *c, size_t n, size_t size)
 	return ar_alloc(c, n * size);
 }
 
+#define AR_STR_CHUNK 4096u
+
+/* @n bytes, unaligned: strings are packed, not padded to AR_ALIGN. */
+static char *
+ar_chars(struct bctx *c, size_t n)
+{
+	char *p;
+
+	if ((size_t)(c->se - c->sp) < n) {
+		if (n > AR_STR_CHUNK / 4)
+			return ar_alloc(c, n);
+		p = ar_alloc(c, AR_STR_CHUNK);
+		if (p == NULL)
+			return NULL;
+		c->sp = p;
+		c->se = p + AR_STR_CHUNK;
+	}
+	p = c->sp;
+	c->sp += n;
+	return p;
+}
+
 /* NULL stays NULL: optional strings keep their meaning. */
 static int
 ar_str(struct bctx *c, const char *s, const char **out)
@@ -344,7 +366,7 @@ ar_str(struct bctx *c, const char *s, const char **out)
 	if (s == NULL)
 		return 0;
 	n = strlen(s);
-	p = ar_alloc(c, n + 1);
+	p = ar_chars(c, n + 1);
 	if (p == NULL)
 		return -1;
 	memcpy(p, s, n + 1);
@@ -376,7 +398,7 @@ ar_host(struct bctx *c, const char *s, uint32_t *len)
 		n--;
 	if (n == 1 && s[0] == '*')
 		n = 0;
-	p = ar_alloc(c, n + 1);
+	p = ar_chars(c, n + 1);
 	if (p == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
@@ -658,7 +680,7 @@ compile_kvs(struct bctx *c, unsigned int n, const struct gw_route_kv_match *s, b
 		const char *nm = s[i].name != NULL ? s[i].name : "";
 		const char *v = s[i].value != NULL ? s[i].value : "";
 		size_t nl = strlen(nm);
-		char *p = ar_alloc(c, nl + 1);
+		char *p = ar_chars(c, nl + 1);
 
 		if (p == NULL || ar_str(c, v, &d[i].value) != 0)
 			return -1;
@@ -698,11 +720,8 @@ compile_match(struct bctx *c, const struct gw_route_match_spec *s, const struct 
 		return NULL;
 	m->rule = rule;
 	m->match_index = midx;
-	m->created = rs->created;
-	m->seq = c->seq++;
 	m->path_type = s->path_type;
 	memcpy(m->buf, path, plen + 1);
-	m->path = m->buf;
 	m->path_len = (uint32_t)plen;
 	m->key_len = m->path_len;
 	switch (s->path_type) {
@@ -722,6 +741,7 @@ compile_match(struct bctx *c, const struct gw_route_match_spec *s, const struct 
 			rule->route_ns, rule->route_name, rule->rule_index, (int)s->path_type);
 		return NULL;
 	}
+	m->key_hash = path_hash(m->buf, m->key_len);
 	if (ar_str(c, s->method, &m->method) != 0)
 		return NULL;
 	m->method_len = s->method != NULL ? (uint32_t)strlen(s->method) : 0;
@@ -736,19 +756,6 @@ compile_match(struct bctx *c, const struct gw_route_match_spec *s, const struct 
 }
 
 /* ---- precedence ---- */
-
-static int
-type_rank(enum gw_route_path_type t)
-{
-	switch (t) {
-	case GW_ROUTE_PATH_EXACT:
-		return 0;
-	case GW_ROUTE_PATH_PREFIX:
-		return 1;
-	default:
-		return 2;
-	}
-}
 
 /* Byte order of "ns/name" without building the strings. */
 static int
@@ -785,75 +792,122 @@ cmp_nsname(const char *ns1, const char *n1, const char *ns2, const char *n2)
 	}
 }
 
-static int
-cm_cmp(const struct cmatch *a, const struct cmatch *b)
-{
-	int ra = type_rank(a->path_type), rb = type_rank(b->path_type);
-	int r;
-
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	if (ra != 2 && a->path_len != b->path_len)
-		return a->path_len > b->path_len ? -1 : 1;
-	if ((a->method != NULL) != (b->method != NULL))
-		return a->method != NULL ? -1 : 1;
-	if (a->n_headers != b->n_headers)
-		return a->n_headers > b->n_headers ? -1 : 1;
-	if (a->n_query != b->n_query)
-		return a->n_query > b->n_query ? -1 : 1;
-	if (a->created != b->created)
-		return a->created < b->created ? -1 : 1;
-	if (a->rule != b->rule && (a->rule->route_ns != b->rule->route_ns ||
-		a->rule->route_name != b->rule->route_name)) {
-		r = cmp_nsname(a->rule->route_ns, a->rule->route_name, b->rule->route_ns,
-			b->rule->route_name);
-		if (r != 0)
-			return r;
-	}
-	if (a->rule->rule_index != b->rule->rule_index)
-		return a->rule->rule_index < b->rule->rule_index ? -1 : 1;
-	if (a->match_index != b->match_index)
-		return a->match_index < b->match_index ? -1 : 1;
-	if (a->seq != b->seq)
-		return a->seq < b->seq ? -1 : 1;
-	return 0;
-}
-
-struct pair {
-	uint32_t vh;
-	const struct cmatch *m;
-};
-
-static int
-pair_cmp(const void *x, const void *y)
-{
-	const struct pair *a = x, *b = y;
-
-	if (a->vh != b->vh)
-		return a->vh < b->vh ? -1 : 1;
-	return cm_cmp(a->m, b->m);
-}
-
-/* Exact and PathPrefix matches grouped by key, precedence kept inside a group. */
-struct keyed {
-	const struct cmatch *m;
+/*
+ * Sort key: precedence compares integers only. For a match, k0 and k1 are
+ * what comes before the route (path type, path length, method, header and
+ * query counts) and pos its place in (route created, "ns/name", rule,
+ * match, build order), ranked once per listener; idx says which match.
+ */
+struct skey {
+	uint64_t k0;
+	uint64_t k1;
 	uint32_t pos;
+	uint32_t idx;
+};
+
+static inline bool
+skey_lt(const struct skey *a, const struct skey *b)
+{
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1;
+	if (a->pos != b->pos)
+		return a->pos < b->pos;
+	return a->idx < b->idx;
+}
+
+/*
+ * Merge sort (insertion-sorted runs of 16, then bottom-up merges, already
+ * ordered neighbours copied); @tmp holds @n keys. Returns @a or @tmp,
+ * whichever holds the result.
+ */
+static struct skey *
+skey_sort(struct skey *a, struct skey *tmp, size_t n)
+{
+	struct skey *src = a, *dst = tmp, *sw;
+
+	for (size_t lo = 0; lo < n; lo += 16) {
+		size_t hi = lo + 16 < n ? lo + 16 : n;
+
+		for (size_t i = lo + 1; i < hi; i++) {
+			struct skey x = a[i];
+			size_t j = i;
+
+			while (j > lo && skey_lt(&x, &a[j - 1])) {
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = x;
+		}
+	}
+	for (size_t w = 16; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			if (mid == hi || !skey_lt(&src[mid], &src[mid - 1])) {
+				memcpy(&dst[lo], &src[lo], (hi - lo) * sizeof(*src));
+				continue;
+			}
+			while (i < mid && j < hi)
+				dst[k++] = skey_lt(&src[j], &src[i]) ? src[j++] : src[i++];
+			memcpy(&dst[k], &src[i], (mid - i) * sizeof(*src));
+			k += mid - i;
+			memcpy(&dst[k], &src[j], (hi - j) * sizeof(*src));
+		}
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	return src;
+}
+
+static uint64_t
+type_rank(enum gw_route_path_type t)
+{
+	switch (t) {
+	case GW_ROUTE_PATH_EXACT:
+		return 0;
+	case GW_ROUTE_PATH_PREFIX:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/*
+ * Exact before PathPrefix before RegularExpression; longer Exact /
+ * PathPrefix value first; method first; more headers, more query
+ * parameters first (complements: smaller is first).
+ */
+static void
+match_key(const struct cmatch *m, struct skey *k)
+{
+	uint64_t tr = type_rank(m->path_type);
+
+	k->k0 = tr << 62 | (uint64_t)(tr == 2 ? 0 : ~m->path_len) << 30 |
+		(uint64_t)(m->method == NULL) << 29;
+	k->k1 = (uint64_t)(uint32_t)~m->n_headers << 32 | (uint32_t)~m->n_query;
+}
+
+/* Routes with the same creation time, by "ns/name", then spec order. */
+struct rtie {
+	const char *ns;
+	const char *name;
+	uint32_t idx;
 };
 
 static int
-keyed_cmp(const void *x, const void *y)
+rtie_cmp(const void *x, const void *y)
 {
-	const struct keyed *a = x, *b = y;
-	int r;
+	const struct rtie *a = x, *b = y;
+	int r = cmp_nsname(a->ns, a->name, b->ns, b->name);
 
-	if (a->m->path_type != b->m->path_type)
-		return a->m->path_type < b->m->path_type ? -1 : 1;
-	if (a->m->key_len != b->m->key_len)
-		return a->m->key_len < b->m->key_len ? -1 : 1;
-	r = memcmp(a->m->path, b->m->path, a->m->key_len);
 	if (r != 0)
 		return r;
-	return a->pos < b->pos ? -1 : (a->pos > b->pos);
+	return a->idx < b->idx ? -1 : (a->idx > b->idx);
 }
 
 struct hsel {
@@ -861,6 +915,7 @@ struct hsel {
 	uint32_t labels;
 	const char *name;
 	uint32_t idx;
+	struct vhost *vh;
 };
 
 static int
@@ -883,88 +938,117 @@ hsel_cmp(const void *x, const void *y)
 
 /* ---- building ---- */
 
+/* Scratch of build_vindex(), sized for the largest virtual host. */
+struct vscratch {
+	uint32_t *slot;            /* run + 1, 0: empty */
+	uint32_t *rid;             /* match -> run */
+	uint32_t *rfirst;          /* run -> its first match, then its start in runs[] */
+	uint32_t *rcur;            /* run -> size, then fill cursor */
+};
+
+/*
+ * Group Exact and PathPrefix matches by key into runs[] (precedence kept
+ * inside a run, runs in order of first appearance) and hash each key once.
+ */
 static int
-build_vindex(struct bctx *c, struct vhost *v)
+build_vindex(struct bctx *c, struct vhost *v, struct vscratch *x)
 {
 	uint32_t nk = v->n_exact + v->n_prefix;
-	uint32_t ne = 0, np = 0;
-	struct keyed *k;
+	uint32_t cap, mask, nr = 0, ne = 0, off = 0;
 	const struct cmatch **runs;
 
 	if (nk == 0)
 		return 0;
-	k = malloc(nk * sizeof(*k));
-	runs = ar_array(c, nk, sizeof(*runs));
-	if (k == NULL || runs == NULL) {
-		free(k);
-		seterr(c, "out of memory");
-		return -1;
-	}
-	for (uint32_t i = 0; i < nk; i++)
-		k[i] = (struct keyed){ .m = v->order[i], .pos = i };
-	qsort(k, nk, sizeof(*k), keyed_cmp);
+	cap = pow2_cap(nk);
+	mask = cap - 1;
+	memset(x->slot, 0, cap * sizeof(*x->slot));
 	for (uint32_t i = 0; i < nk; i++) {
-		runs[i] = k[i].m;
-		if (i == 0 || keyed_cmp(&(struct keyed){ k[i].m, 0 }, &(struct keyed){ k[i - 1].m, 0 }) != 0) {
-			if (k[i].m->path_type == GW_ROUTE_PATH_EXACT)
-				ne++;
-			else
-				np++;
-		}
-	}
-	v->runs = runs;
-	if ((ne != 0 && ar_htab(c, &v->exact, ne) != 0) ||
-		(np != 0 && ar_htab(c, &v->prefix, np) != 0)) {
-		free(k);
-		return -1;
-	}
-	for (uint32_t i = 0; i < nk;) {
-		const struct cmatch *m = k[i].m;
-		uint32_t j = i + 1;
+		const struct cmatch *m = v->order[i];
 
-		while (j < nk && k[j].m->path_type == m->path_type && k[j].m->key_len == m->key_len &&
-			memcmp(k[j].m->path, m->path, m->key_len) == 0)
-			j++;
+		for (uint32_t j = mix(m->key_hash) & mask;; j = (j + 1) & mask) {
+			uint32_t s = x->slot[j];
+			const struct cmatch *o;
+
+			if (s == 0) {
+				x->slot[j] = nr + 1;
+				x->rfirst[nr] = i;
+				x->rcur[nr] = 0;
+				x->rid[i] = nr++;
+				ne += m->path_type == GW_ROUTE_PATH_EXACT;
+				break;
+			}
+			o = v->order[x->rfirst[s - 1]];
+			if (o->key_hash == m->key_hash && o->path_type == m->path_type &&
+				o->key_len == m->key_len && memcmp(o->buf, m->buf, m->key_len) == 0) {
+				x->rid[i] = s - 1;
+				break;
+			}
+		}
+		x->rcur[x->rid[i]]++;
+	}
+	runs = ar_array(c, nk, sizeof(*runs));
+	if (runs == NULL ||
+		(ne != 0 && ar_htab(c, &v->exact, ne) != 0) ||
+		(nr - ne != 0 && ar_htab(c, &v->prefix, nr - ne) != 0))
+		return -1;
+	for (uint32_t r = 0; r < nr; r++) {
+		const struct cmatch *m = v->order[x->rfirst[r]];
+
 		htab_put(m->path_type == GW_ROUTE_PATH_EXACT ? &v->exact : &v->prefix, m->buf,
-			path_hash(m->path, m->key_len), i);
+			m->key_hash, off);
 		if (m->path_type == GW_ROUTE_PATH_EXACT)
 			v->exact_lens |= 1ull << (m->key_len & 63);
 		else
 			v->prefix_lens |= 1ull << (m->key_len & 63);
-		i = j;
+		x->rfirst[r] = off;
+		off += x->rcur[r];
+		x->rcur[r] = x->rfirst[r];
 	}
-	free(k);
+	for (uint32_t i = 0; i < nk; i++)
+		runs[x->rcur[x->rid[i]]++] = v->order[i];
+	v->runs = runs;
 	return 0;
 }
 
 /* Temporaries of one listener's build, freed together. */
 struct lbuild {
 	const struct cmatch **cms; /* every match of every route, by route */
+	uint32_t *mr;              /* match -> route */
 	uint32_t *rm_off;          /* route r: cms[rm_off[r], rm_off[r + 1]) */
 	uint32_t *rv;              /* distinct vhost (temporary index) per route */
 	uint32_t *rv_off;
 	struct hsel *vt;           /* vhosts, temporary index order */
 	uint32_t *rank;            /* temporary index -> selection position */
 	struct htab names;         /* temporary index by name */
-	struct pair *pairs;
+	struct skey *keys;         /* 2 x matches (sort buffer), at least 2 x routes */
+	struct rtie *ties;
+	uint32_t *cnt;
+	uint32_t *vs;              /* vscratch, 4 arrays */
+	char *host;                /* lower-case hostname being looked up */
+	size_t host_cap;
 };
 
 static void
 lbuild_free(struct lbuild *b)
 {
 	free(b->cms);
+	free(b->mr);
 	free(b->rm_off);
 	free(b->rv);
 	free(b->rv_off);
 	free(b->vt);
 	free(b->rank);
 	free(b->names.slot);
-	free(b->pairs);
+	free(b->keys);
+	free(b->ties);
+	free(b->cnt);
+	free(b->vs);
+	free(b->host);
 }
 
 static int
 lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
-	const char *lname)
+	const char *lname, uint32_t *nmatch)
 {
 	uint32_t k = 0;
 	size_t nm = 0;
@@ -972,13 +1056,14 @@ lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 	for (unsigned int r = 0; r < ls->n_routes; r++)
 		for (unsigned int i = 0; i < ls->routes[r].n_rules; i++)
 			nm += ls->routes[r].rules[i].n_matches ? ls->routes[r].rules[i].n_matches : 1;
-	if (nm > UINT32_MAX / 4) {
+	if (nm > UINT32_MAX / 4 || ls->n_routes > UINT32_MAX / 4) {
 		seterr(c, "listener %s: too many matches", lname);
 		return -1;
 	}
 	b->cms = malloc((nm + 1) * sizeof(*b->cms));
+	b->mr = malloc((nm + 1) * sizeof(*b->mr));
 	b->rm_off = malloc((ls->n_routes + 1) * sizeof(*b->rm_off));
-	if (b->cms == NULL || b->rm_off == NULL) {
+	if (b->cms == NULL || b->mr == NULL || b->rm_off == NULL) {
 		seterr(c, "out of memory");
 		return -1;
 	}
@@ -1009,14 +1094,20 @@ lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 
 				if (m == NULL)
 					return -1;
+				b->mr[k] = r;
 				b->cms[k++] = m;
 			}
 		}
 	}
 	b->rm_off[ls->n_routes] = k;
+	*nmatch = k;
 	return 0;
 }
 
+/*
+ * Virtual hosts: one per distinct lower-cased route hostname ("" for
+ * routes without), allocated when first seen; rv lists each route's.
+ */
 static int
 lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
 	uint32_t *nv)
@@ -1036,7 +1127,10 @@ lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 	b->vt = malloc((nh + 1) * sizeof(*b->vt));
 	b->names.mask = pow2_cap((uint32_t)nh) - 1;
 	b->names.slot = calloc((size_t)b->names.mask + 1, sizeof(*b->names.slot));
-	if (b->rv == NULL || b->rv_off == NULL || b->vt == NULL || b->names.slot == NULL) {
+	b->host_cap = HOST_MAX + 2;
+	b->host = malloc(b->host_cap);
+	if (b->rv == NULL || b->rv_off == NULL || b->vt == NULL || b->names.slot == NULL ||
+		b->host == NULL) {
 		seterr(c, "out of memory");
 		return -1;
 	}
@@ -1046,22 +1140,48 @@ lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 
 		b->rv_off[r] = k;
 		for (unsigned int i = 0; i < n; i++) {
-			uint32_t len, h, idx;
-			const char *name = ar_host(c, rs->n_hostnames ? rs->hostnames[i] : NULL, &len);
-			const struct hslot *s;
+			const char *s = rs->n_hostnames ? rs->hostnames[i] : NULL;
+			size_t len = s == NULL ? 0 : strlen(s);
+			uint32_t h = FNV_OFF, idx;
+			const struct hslot *hs;
 			bool dup = false;
 
-			if (name == NULL)
-				return -1;
-			h = host_hash(name, len);
-			s = htab_find(&b->names, name, len, h);
-			if (s != NULL) {
-				idx = s->a;
+			/* As ar_host(): lower case, no trailing '.', "*" is any. */
+			if (len > 0 && s[len - 1] == '.')
+				len--;
+			if (len == 1 && s[0] == '*')
+				len = 0;
+			if (len >= b->host_cap) {
+				char *nb = realloc(b->host, len + 1);
+
+				if (nb == NULL) {
+					seterr(c, "out of memory");
+					return -1;
+				}
+				b->host = nb;
+				b->host_cap = len + 1;
+			}
+			for (size_t j = len; j-- > 0;) {
+				b->host[j] = (char)lc((unsigned char)s[j]);
+				h = host_step(h, b->host[j]);
+			}
+			b->host[len] = '\0';
+			hs = htab_find(&b->names, b->host, len, h);
+			if (hs != NULL) {
+				idx = hs->a;
 			} else {
+				struct vhost *vh = ar_alloc_al(c, sizeof(*vh) + len + 1, 64);
+
+				if (vh == NULL)
+					return -1;
+				memcpy(vh->buf, b->host, len + 1);
+				vh->name = vh->buf;
+				vh->len = (uint32_t)len;
 				idx = *nv;
-				b->vt[idx] = (struct hsel){ .cls = host_class(name, len),
-					.labels = labels(name, len), .name = name, .idx = idx };
-				htab_put(&b->names, name, h, idx);
+				b->vt[idx] = (struct hsel){ .cls = host_class(vh->buf, vh->len),
+					.labels = labels(vh->buf, vh->len), .name = vh->buf, .idx = idx,
+					.vh = vh };
+				htab_put(&b->names, vh->buf, h, idx);
 				(*nv)++;
 			}
 			/* A hostname listed twice must not add the route's matches twice. */
@@ -1075,83 +1195,182 @@ lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 	return 0;
 }
 
+/*
+ * pos of every match: routes ordered by (created, "ns/name", spec order);
+ * routes equal in both are one group whose matches interleave by (rule,
+ * match, build order), as precedence wants.
+ */
+static int
+lbuild_rank(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls)
+{
+	uint32_t nr = ls->n_routes, pos = 0;
+	struct skey *rk = b->keys, *tmp = b->keys + nr;
+	uint32_t *order;
+
+	for (uint32_t r = 0; r < nr; r++)
+		rk[r] = (struct skey){ .k0 = (uint64_t)ls->routes[r].created ^ (1ull << 63),
+			.pos = r, .idx = r };
+	rk = skey_sort(rk, tmp, nr);
+	/* Only routes created in the same second compare names. */
+	order = b->cnt;
+	for (uint32_t i = 0; i < nr; i++)
+		order[i] = rk[i].idx;
+	for (uint32_t i = 0, j; i < nr; i = j) {
+		for (j = i + 1; j < nr && rk[j].k0 == rk[i].k0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		if (b->ties == NULL) {
+			b->ties = malloc(nr * sizeof(*b->ties));
+			if (b->ties == NULL) {
+				seterr(c, "out of memory");
+				return -1;
+			}
+		}
+		for (uint32_t k = i; k < j; k++) {
+			const struct gw_route_route_spec *rs = &ls->routes[rk[k].idx];
+
+			b->ties[k] = (struct rtie){ .ns = rs->ns != NULL ? rs->ns : "",
+				.name = rs->name != NULL ? rs->name : "", .idx = rk[k].idx };
+		}
+		qsort(&b->ties[i], j - i, sizeof(*b->ties), rtie_cmp);
+		for (uint32_t k = i; k < j; k++)
+			order[k] = b->ties[k].idx;
+	}
+	/* order[] lives in cnt[], rk in keys[]: the match keys are filled after. */
+	for (uint32_t i = 0, j; i < nr; i = j) {
+		uint32_t r = order[i];
+
+		j = i + 1;
+		if (b->ties != NULL)
+			while (j < nr && ls->routes[order[j]].created == ls->routes[r].created &&
+				rtie_cmp(&(struct rtie){ b->ties[j].ns, b->ties[j].name, 0 },
+					&(struct rtie){ b->ties[i].ns, b->ties[i].name, 0 }) == 0)
+				j++;
+		if (j - i == 1) {
+			for (uint32_t m = b->rm_off[r]; m < b->rm_off[r + 1]; m++)
+				b->keys[m].pos = pos++;
+			continue;
+		}
+		/* Same route twice in the spec: rare, sort its matches. */
+		{
+			size_t n = 0;
+			struct skey *g, *gt, *s;
+
+			for (uint32_t k = i; k < j; k++)
+				n += b->rm_off[order[k] + 1] - b->rm_off[order[k]];
+			g = malloc(2 * (n + 1) * sizeof(*g));
+			if (g == NULL) {
+				seterr(c, "out of memory");
+				return -1;
+			}
+			gt = g + n;
+			n = 0;
+			for (uint32_t k = i; k < j; k++)
+				for (uint32_t m = b->rm_off[order[k]]; m < b->rm_off[order[k] + 1]; m++)
+					g[n++] = (struct skey){
+						.k0 = (uint64_t)b->cms[m]->rule->rule_index << 32 |
+							b->cms[m]->match_index,
+						.pos = m, .idx = m };
+			s = skey_sort(g, gt, n);
+			for (size_t k = 0; k < n; k++)
+				b->keys[s[k].idx].pos = pos++;
+			free(g);
+		}
+	}
+	return 0;
+}
+
 static int
 build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spec *ls)
 {
 	struct lbuild b = { 0 };
-	uint32_t nv = 0, nex = 0, nwild = 0;
-	size_t np = 0;
+	struct vscratch x;
+	uint32_t nv = 0, nex = 0, nwild = 0, nm = 0, maxn = 0, nr = ls->n_routes;
+	size_t nkeys;
+	struct skey *sorted;
 	int rc = -1;
 
-	if (lbuild_routes(c, &b, ls, l->pub.name) != 0 || lbuild_vhosts(c, &b, ls, &nv) != 0)
+	if (lbuild_routes(c, &b, ls, l->pub.name, &nm) != 0 || lbuild_vhosts(c, &b, ls, &nv) != 0)
 		goto out;
 	if (nv == 0) {
 		rc = 0;
 		goto out;
 	}
 	qsort(b.vt, nv, sizeof(*b.vt), hsel_cmp);
+	nkeys = nm > nr ? nm : nr;
 	b.rank = malloc(nv * sizeof(*b.rank));
-	for (unsigned int r = 0; r < ls->n_routes; r++)
-		np += (size_t)(b.rv_off[r + 1] - b.rv_off[r]) * (b.rm_off[r + 1] - b.rm_off[r]);
-	b.pairs = malloc((np + 1) * sizeof(*b.pairs));
+	b.keys = malloc(2 * (nkeys + 1) * sizeof(*b.keys));
+	b.cnt = malloc(((nr > nv ? nr : nv) + 1) * sizeof(*b.cnt));
 	l->vhosts = ar_array(c, nv, sizeof(*l->vhosts));
-	if (b.rank == NULL || b.pairs == NULL || l->vhosts == NULL) {
+	if (b.rank == NULL || b.keys == NULL || b.cnt == NULL || l->vhosts == NULL) {
 		seterr(c, "out of memory");
 		goto out;
 	}
 	l->n_vhosts = nv;
 	for (uint32_t i = 0; i < nv; i++) {
 		b.rank[b.vt[i].idx] = i;
-		size_t len = strlen(b.vt[i].name);
-		struct vhost *vh = ar_alloc_al(c, sizeof(*vh) + len + 1, 64);
-
-		if (vh == NULL)
-			goto out;
-		memcpy(vh->buf, b.vt[i].name, len + 1);
-		vh->name = vh->buf;
-		vh->len = (uint32_t)len;
-		l->vhosts[i] = vh;
+		l->vhosts[i] = b.vt[i].vh;
 		nex += b.vt[i].cls == 0;
 		nwild += b.vt[i].cls == 1;
 	}
-	np = 0;
-	for (unsigned int r = 0; r < ls->n_routes; r++)
+	if (lbuild_rank(c, &b, ls) != 0)
+		goto out;
+	for (uint32_t m = 0; m < nm; m++) {
+		match_key(b.cms[m], &b.keys[m]);
+		b.keys[m].idx = m;
+	}
+	sorted = skey_sort(b.keys, b.keys + nkeys, nm);
+	/* Each vhost gets the matches of its routes, in the one precedence order. */
+	memset(b.cnt, 0, nv * sizeof(*b.cnt));
+	for (uint32_t r = 0; r < nr; r++)
 		for (uint32_t v = b.rv_off[r]; v < b.rv_off[r + 1]; v++)
-			for (uint32_t m = b.rm_off[r]; m < b.rm_off[r + 1]; m++)
-				b.pairs[np++] = (struct pair){ .vh = b.rank[b.rv[v]], .m = b.cms[m] };
-	qsort(b.pairs, np, sizeof(*b.pairs), pair_cmp);
+			b.cnt[b.rank[b.rv[v]]] += b.rm_off[r + 1] - b.rm_off[r];
+	for (uint32_t v = 0; v < nv; v++) {
+		struct vhost *vh = l->vhosts[v];
+
+		if (b.cnt[v] != 0) {
+			vh->order = ar_array(c, b.cnt[v], sizeof(*vh->order));
+			if (vh->order == NULL)
+				goto out;
+		}
+		maxn = b.cnt[v] > maxn ? b.cnt[v] : maxn;
+	}
+	for (uint32_t i = 0; i < nm; i++) {
+		const struct cmatch *m = b.cms[sorted[i].idx];
+		uint32_t r = b.mr[sorted[i].idx];
+
+		for (uint32_t v = b.rv_off[r]; v < b.rv_off[r + 1]; v++) {
+			struct vhost *vh = l->vhosts[b.rank[b.rv[v]]];
+
+			vh->order[vh->n++] = m;
+			vh->n_exact += m->path_type == GW_ROUTE_PATH_EXACT;
+			vh->n_prefix += m->path_type == GW_ROUTE_PATH_PREFIX;
+		}
+	}
+	b.vs = malloc(((size_t)pow2_cap(maxn) + 3 * (size_t)maxn) * sizeof(*b.vs));
+	if (b.vs == NULL) {
+		seterr(c, "out of memory");
+		goto out;
+	}
+	x.slot = b.vs;
+	x.rid = x.slot + pow2_cap(maxn);
+	x.rfirst = x.rid + maxn;
+	x.rcur = x.rfirst + maxn;
 	if ((nex != 0 && ar_htab(c, &l->vh_exact, nex) != 0) ||
 		(nwild != 0 && ar_htab(c, &l->vh_wild, nwild) != 0))
 		goto out;
-	for (size_t i = 0, v = 0; v < nv; v++) {
+	for (uint32_t v = 0; v < nv; v++) {
 		struct vhost *vh = l->vhosts[v];
-		size_t j = i;
 
-		while (j < np && b.pairs[j].vh == v)
-			j++;
-		vh->n = (uint32_t)(j - i);
-		if (vh->n != 0) {
-			const struct cmatch **o = ar_array(c, vh->n, sizeof(*o));
-
-			if (o == NULL)
-				goto out;
-			for (uint32_t k = 0; k < vh->n; k++) {
-				o[k] = b.pairs[i + k].m;
-				vh->n_exact += o[k]->path_type == GW_ROUTE_PATH_EXACT;
-				vh->n_prefix += o[k]->path_type == GW_ROUTE_PATH_PREFIX;
-			}
-			vh->order = o;
-		}
-		i = j;
-		if (build_vindex(c, vh) != 0)
+		if (build_vindex(c, vh, &x) != 0)
 			goto out;
 		switch (host_class(vh->name, vh->len)) {
 		case 0:
-			htab_put(&l->vh_exact, vh->name, host_hash(vh->name, vh->len), (uint32_t)v);
+			htab_put(&l->vh_exact, vh->name, host_hash(vh->name, vh->len), v);
 			break;
 		case 1:
-			htab_put(&l->vh_wild, vh->name + 2, host_hash(vh->name + 2, vh->len - 2),
-				(uint32_t)v);
+			htab_put(&l->vh_wild, vh->name + 2, host_hash(vh->name + 2, vh->len - 2), v);
 			break;
 		default:
 			l->vh_any = vh;
@@ -1602,7 +1821,7 @@ vhost_match(const struct vhost *v, const struct gw_route_req *req)
 		} else if (v->n_prefix != 0) {
 			for (uint32_t i = v->n_exact; i < v->n_exact + v->n_prefix; i++) {
 				m = v->order[i];
-				if (gw_route_path_prefix_match(m->path, m->key_len, p, plen) &&
+				if (gw_route_path_prefix_match(m->buf, m->key_len, p, plen) &&
 					conds_ok(m, req))
 					return m;
 			}
@@ -1708,7 +1927,7 @@ walk_match(const struct grp *g, const struct lst *l, const struct vhost *v, uint
 		e.rule = m->rule;
 		e.match_index = m->match_index;
 		e.path_type = m->path_type;
-		e.path = m->path;
+		e.path = m->buf;
 		e.method = m->method;
 		e.n_headers = m->n_headers;
 		e.headers = m->headers;
