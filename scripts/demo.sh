@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # demo.sh -- dpgw on a veth pair, answering a kernel client in a network
-# namespace: ping, ping -6, arping, a reply routed by a static route, then
-# dpgwctl's view (ports, stats, neighbours, routes, generation) and a clean
-# SIGTERM stop with the final counters. `make demo` runs it after building.
+# namespace: ping, ping -6, arping, a reply routed by a static route; the
+# Gateway API manifests of examples/manifests/ (a Gateway, an HTTPRoute with
+# a canary split, a TCPRoute and a UDPRoute) read from a watched directory,
+# with their status and compiled tables, a live edit and a broken file;
+# then dpgwctl's view (ports, stats, neighbours, routes, generation) and a
+# clean SIGTERM stop with the final counters. `make demo` runs it after
+# building.
 #
 #   sudo scripts/demo.sh            (BUILD_DIR=... for another build dir)
 #
@@ -59,6 +63,7 @@ CIF=${LAB_ID}c
 TEMPLATE=$LAB_TMP/demo.conf.in
 EXAMPLE=$REPO/examples/dpgw.conf
 mkdir -p "$LAB_TMP/manifests"
+cp "$REPO"/examples/manifests/*.yaml "$LAB_TMP/manifests/" 2>/dev/null || true
 if [ -f "$EXAMPLE" ] && grep -qE '^[[:space:]]*(iface|device)[[:space:]]*=' "$EXAMPLE" &&
 		grep -qE '^[[:space:]]*socket[[:space:]]*=' "$EXAMPLE"; then
 	sed -E \
@@ -111,7 +116,37 @@ step "arping the VIP 10.77.1.10 (dpgw answers with its port's MAC)" \
 step "ping from 10.99.0.1: the reply takes the static route via 10.77.1.254" \
 	inns ping -n -c 3 -i 0.2 -W 2 -I 10.99.0.1 10.77.1.1
 
-for what in ports stats neigh routes generation; do
+# ---- Gateway API ----
+
+tables()
+{
+	lab_ctl -o json show gateway | lab_json "d['version']"
+}
+
+step "Gateway API: the GatewayClass dpgw acts for" lab_ctl get gatewayclasses
+step "Gateway API: the Gateway got the first free VIP and is Programmed" lab_ctl get gateways -A -o wide
+step "Gateway API: routes and their status" bash -c "'$DPGWCTL' --socket '$LAB_SOCK' get httproutes -A &&
+	'$DPGWCTL' --socket '$LAB_SOCK' get tcproutes -A && '$DPGWCTL' --socket '$LAB_SOCK' get udproutes -A"
+step "Gateway API: the status of the HTTPRoute, as kubectl get -o yaml would show it" \
+	bash -c "'$DPGWCTL' --socket '$LAB_SOCK' -o yaml get httproute storefront -n shop | sed -n '/^status:/,\$p'"
+step "Gateway API: what the workers match (precedence order) and the L4 services" lab_ctl show routes
+
+v=$(tables)
+heading "Live change: move the canary from 90/10 to 50/50 by editing the file"
+sed -i 's/weight: 90/weight: 50/; s/weight: 10/weight: 50/' "$LAB_TMP/manifests/10-shop.yaml"
+for _ in $(seq 40); do [ "$(tables)" != "$v" ] && break; sleep 0.05; done
+grep 'gateway: translation' "$LAB_DPGW_LOG" | tail -1 | sed 's/^/  /'
+lab_ctl show routes | grep -E 'ROUTE|shop/storefront' | sed 's/^/  /'
+[ "$(tables)" != "$v" ] || { echo "!! no new tables"; failures=$((failures + 1)); }
+
+heading "A broken manifest is refused with file and line; the last good objects keep serving"
+printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: oops\n   namespace: shop\n' \
+	>"$LAB_TMP/manifests/30-typo.yaml"
+sleep 0.3
+lab_ctl show gateway | sed 's/^/  /'
+rm -f "$LAB_TMP/manifests/30-typo.yaml"
+
+for what in ports stats neigh generation; do
 	step "dpgwctl show $what" lab_ctl show "$what"
 done
 

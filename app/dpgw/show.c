@@ -234,7 +234,7 @@ walk_http(const struct gw_route_walk_entry *e, void *arg)
 	for (unsigned int i = 0; i < r->n_filters; i++)
 		json_array_append_new(filters, json_string(filter_names[r->filters[i].type]));
 	json_array_append_new(out, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:i, s:s, s:i, s:i, "
-		"s:s, s:s, s:s?, s:o, s:o, s:o, s:o, s:i, s:i}",
+		"s:s, s:s, s:s?, s:o, s:o, s:o, s:o, s:o, s:i, s:i}",
 		"group", (int)e->group, "vip", inet_ntop(e->family, e->vip, vip, sizeof(vip)),
 		"port", e->port, "listener", e->listener->name, "hostname", e->listener->hostname,
 		"vhost", e->vhost, "order", (int)e->order,

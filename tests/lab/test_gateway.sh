@@ -166,6 +166,23 @@ spec:
     - name: nowhere
       port: 80
 ---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: moved
+  namespace: apps
+spec:
+  parentRefs:
+  - name: web
+    namespace: infra
+  hostnames: ["old.example.com"]
+  rules:
+  - filters:
+    - type: RequestRedirect
+      requestRedirect:
+        hostname: shop.example.com
+        statusCode: 301
+---
 apiVersion: gateway.networking.k8s.io/v1alpha2
 kind: TCPRoute
 metadata:
@@ -205,10 +222,10 @@ lab_expect "get gatewayclasses: another controller's class has no status from us
 	"$(getj gatewayclass '' someone-else "d.get('status') is None")" == true
 out=$(lab_ctl get gateways -A)
 lab_expect "get gateways: web got the first VIP and is Programmed" "$out" =~ 'infra +web +dpgw +10\.77\.1\.10 +True'
-lab_expect "get gateway pinned: 10.9.9.9 is not in the pool: Accepted False/UnsupportedAddress" \
-	"$(getj gateway infra pinned "[c['status'] + '/' + c['reason'] for c in d['status']['conditions'] if c['type'] == 'Accepted'][0]")" \
-	== False/UnsupportedAddress
-lab_expect "listener http counts its two HTTPRoutes" "$(attached http)" -eq 2
+lab_expect "get gateway pinned: 10.9.9.9 is not in the pool: Programmed False/AddressNotUsable" \
+	"$(getj gateway infra pinned "[c['status'] + '/' + c['reason'] for c in d['status']['conditions'] if c['type'] == 'Programmed'][0]")" \
+	== False/AddressNotUsable
+lab_expect "listener http counts its three HTTPRoutes" "$(attached http)" -eq 3
 lab_expect "listener tcp counts its TCPRoute" "$(attached tcp)" -eq 1
 out=$(lab_ctl get httproutes -A)
 lab_expect "get httproutes: shop Accepted, refs resolved" "$out" =~ 'apps +shop +shop\.example\.com +True +True'
@@ -241,6 +258,10 @@ lab_expect "show routes: only the two ready endpoints of echo" "$out" =~ 'apps/e
 lab_expect "show routes: the missing backend is compiled as invalid (500)" "$out" =~ 'apps/nowhere:80 w=1 eps=0 invalid'
 lab_expect "show routes: TCP listener with two endpoints" \
 	"$(printf '%s\n' "$out" | grep -cE 'infra/web/tcp +TCP +10.77.1.10:9000')" -eq 2
+lab_expect "show routes: a redirect rule needs no backend" "$out" =~ 'old\.example\.com +0 +apps/moved#0 +prefix / +\(redirect\)'
+lab_expect "show routes -o json: the rule's filter is compiled" \
+	"$(lab_ctl -o json show routes | lab_json "[e['filters'] for e in d['http'] if e.get('route') == 'moved'][0]")" \
+	== RequestRedirect
 lab_ok "the Gateway's VIP 10.77.1.10 answers ARP" inns arping -c 1 -w 2 -I "$CIF" 10.77.1.10
 
 # ---- the directory changes ----
@@ -272,19 +293,19 @@ spec:
       port: 80
 EOF
 wait_tables "$v"
-lab_expect "add a file: its route attaches (attachedRoutes 3)" "$(attached http)" -eq 3
+lab_expect "add a file: its route attaches (attachedRoutes 4)" "$(attached http)" -eq 4
 
 v=$(tables_version)
 mv "$M/apps/extra.yaml" "$M/extra-renamed.yml"
 sleep 0.3
 lab_ok "rename a file: the route is still there" lab_ctl get httproute extra -n apps
-lab_expect "rename a file: still attached (3)" "$(attached http)" -eq 3
+lab_expect "rename a file: still attached (4)" "$(attached http)" -eq 4
 
 v=$(tables_version)
 rm "$M/extra-renamed.yml"
 wait_tables "$v"
 lab_nok "delete a file: its route is gone" lab_ctl get httproute extra -n apps
-lab_expect "delete a file: attachedRoutes back to 2" "$(attached http)" -eq 2
+lab_expect "delete a file: attachedRoutes back to 3" "$(attached http)" -eq 3
 
 # bad YAML in a new file: refused with file and line, nothing else changes
 v=$(tables_version)
