@@ -4,13 +4,21 @@
  *
  * Everything a table holds lives in one arena of a few large blocks, so
  * freeing is a walk over the blocks plus regfree() of each compiled
- * expression. Lookups go through small immutable open-addressing hash
+ * expression. The first block is sized from a guess over the spec's
+ * routes; a large one is mapped in huge pages (faulting a few MB in 4 KiB
+ * pages would cost more than the rest of the build). Strings are packed
+ * unaligned. The build sorts nothing by strings but hostnames: routes are
+ * ranked once by (created, "ns/name"), each match gets an integer key,
+ * the listener's matches are put in precedence order once (by class of
+ * equal keys, then route rank) and dealt out to their virtual hosts;
+ * exact and prefix keys are grouped by hashing, not sorting. Lookups go through small immutable open-addressing hash
  * tables at every level (group id, listener hostname, virtual host name,
  * exact path, path prefix), so their cost depends on the request and on
  * how many matches share its path, never on the size of the table.
  */
 #include <regex.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +28,9 @@
 
 #define AR_BLK_MIN   (64u * 1024)
 #define AR_BLK_MAX   (4u * 1024 * 1024)
-#define AR_ALIGN     16u
+/* Blocks this large are mapped on their own, in huge pages where the kernel has them. */
+#define AR_HUGE      (2u * 1024 * 1024)
+#define AR_ALIGN     8u
 /* A DNS name is at most 253 characters: longer Hosts only match "any". */
 #define HOST_MAX     253
 #define HOST_SFX_MAX 128
@@ -33,6 +43,7 @@ struct ar_blk {
 	struct ar_blk *next;
 	size_t size;
 	size_t used;
+	size_t mapped;             /* 0: calloc'ed; else mmap'ed, this many bytes */
 	max_align_t data[];
 };
 
@@ -74,10 +85,8 @@ struct cmatch {
 	const struct gw_route_rule *rule;
 	const regex_t *path_re;
 	const char *method;
-	const struct gw_route_kv_match *headers;
-	const struct ckv *hdr;
-	const struct gw_route_kv_match *query;
-	const struct ckv *qry;
+	const struct gw_route_kv_match *kv; /* n_headers headers, then n_query parameters */
+	const struct ckv *ck;      /* the same, what the lookup needs beside */
 	uint32_t method_len;
 	unsigned int n_headers;
 	unsigned int n_query;
@@ -267,7 +276,50 @@ seterr(struct bctx *c, const char *fmt, ...)
 
 /* ---- arena ---- */
 
-/* @al: a power of two from AR_ALIGN to 64 (a cache line). */
+/*
+ * A zeroed block with room for at least *@sz bytes; *@sz is what it has.
+ * A large table is a few MB written once: in 4 KiB pages its page faults
+ * cost more than everything else the build does, so large blocks are
+ * mapped in whole huge pages (MADV_HUGEPAGE: the "madvise" THP setting
+ * takes them too) and unmapped on free.
+ */
+static struct ar_blk *
+ar_blk_new(size_t *sz)
+{
+	struct ar_blk *b;
+
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+	if (*sz >= AR_HUGE - sizeof(*b)) {
+		size_t len = (*sz + sizeof(*b) + AR_HUGE - 1) & ~(size_t)(AR_HUGE - 1);
+		size_t over = len + AR_HUGE;
+		char *p = mmap(NULL, over, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED) {
+			char *a = (char *)(((uintptr_t)p + AR_HUGE - 1) & ~(uintptr_t)(AR_HUGE - 1));
+
+			/* Keep only the aligned part. */
+			if (a > p)
+				munmap(p, (size_t)(a - p));
+			if (a + len < p + over)
+				munmap(a + len, (size_t)(p + over - (a + len)));
+			(void)madvise(a, len, MADV_HUGEPAGE);
+			b = (struct ar_blk *)(void *)a;
+			b->mapped = len;
+			b->size = len - sizeof(*b);
+			b->used = 0;
+			b->next = NULL;
+			*sz = b->size;
+			return b;
+		}
+	}
+#endif
+	b = calloc(1, sizeof(*b) + *sz);
+	if (b != NULL)
+		b->size = *sz;
+	return b;
+}
+
+/* @al: a power of two from AR_ALIGN to 64 (a cache line); nothing here needs more than 8. */
 static void *
 ar_alloc_al(struct bctx *c, size_t n, size_t al)
 {
@@ -288,23 +340,25 @@ ar_alloc_al(struct bctx *c, size_t n, size_t al)
 	if (b == NULL || b->size - b->used < n + al) {
 		size_t sz = t->next_blk;
 
-		while (sz < n) {
+		while (sz < n + al) {
 			if (sz > SIZE_MAX / 2) {
 				seterr(c, "out of memory");
 				return NULL;
 			}
 			sz *= 2;
 		}
-		b = calloc(1, sizeof(*b) + sz);
+		b = ar_blk_new(&sz);
 		if (b == NULL) {
 			seterr(c, "out of memory");
 			return NULL;
 		}
-		b->size = sz;
 		b->next = t->blk;
 		t->blk = b;
 		t->bytes += sizeof(*b) + sz;
-		if (t->next_blk < AR_BLK_MAX)
+		/* After an estimated first block: what is left is small. */
+		if (t->next_blk > AR_BLK_MAX)
+			t->next_blk = AR_HUGE;
+		else if (t->next_blk < AR_BLK_MAX)
 			t->next_blk *= 2;
 	}
 	if (al > AR_ALIGN) {
@@ -660,36 +714,28 @@ compile_rule(struct bctx *c, struct gw_route_rule *d, const struct gw_route_rule
 	return 0;
 }
 
+/* Fills @d and @k, @n entries each (the caller's arena arrays). */
 static int
 compile_kvs(struct bctx *c, unsigned int n, const struct gw_route_kv_match *s, bool lower_names,
-	const struct gw_route_kv_match **out, const struct ckv **outc, const char *lname,
+	struct gw_route_kv_match *d, struct ckv *k, const char *lname,
 	const struct gw_route_route_spec *rs, unsigned int rule)
 {
-	struct gw_route_kv_match *d;
-	struct ckv *k;
-
-	*out = NULL;
-	*outc = NULL;
-	if (n == 0)
-		return 0;
-	d = ar_array(c, n, sizeof(*d));
-	k = ar_array(c, n, sizeof(*k));
-	if (d == NULL || k == NULL)
-		return -1;
 	for (unsigned int i = 0; i < n; i++) {
 		const char *nm = s[i].name != NULL ? s[i].name : "";
 		const char *v = s[i].value != NULL ? s[i].value : "";
-		size_t nl = strlen(nm);
-		char *p = ar_chars(c, nl + 1);
+		size_t nl = strlen(nm), vl = strlen(v);
+		char *p = ar_chars(c, nl + 1 + vl + 1);
 
-		if (p == NULL || ar_str(c, v, &d[i].value) != 0)
+		if (p == NULL)
 			return -1;
 		for (size_t j = 0; j <= nl; j++)
 			p[j] = lower_names ? (char)lc((unsigned char)nm[j]) : nm[j];
+		memcpy(p + nl + 1, v, vl + 1);
 		d[i].name = p;
+		d[i].value = p + nl + 1;
 		d[i].type = s[i].type;
 		k[i].name_len = (uint32_t)nl;
-		k[i].value_len = (uint32_t)strlen(v);
+		k[i].value_len = (uint32_t)vl;
 		k[i].re = NULL;
 		if (s[i].type == GW_ROUTE_VALUE_REGEX) {
 			k[i].re = re_compile(c, v, lower_names ? "header" : "query parameter", lname,
@@ -698,8 +744,6 @@ compile_kvs(struct bctx *c, unsigned int n, const struct gw_route_kv_match *s, b
 				return -1;
 		}
 	}
-	*out = d;
-	*outc = k;
 	return 0;
 }
 
@@ -714,7 +758,7 @@ compile_match(struct bctx *c, const struct gw_route_match_spec *s, const struct 
 {
 	const char *path = s->path != NULL ? s->path : "/";
 	size_t plen = strlen(path);
-	struct cmatch *m = ar_alloc_al(c, sizeof(*m) + plen + 1, 64);
+	struct cmatch *m = ar_alloc(c, sizeof(*m) + plen + 1);
 
 	if (m == NULL)
 		return NULL;
@@ -747,11 +791,21 @@ compile_match(struct bctx *c, const struct gw_route_match_spec *s, const struct 
 	m->method_len = s->method != NULL ? (uint32_t)strlen(s->method) : 0;
 	m->n_headers = s->n_headers;
 	m->n_query = s->n_query;
-	if (compile_kvs(c, s->n_headers, s->headers, true, &m->headers, &m->hdr, lname, rs,
-		    rule->rule_index) != 0 ||
-		compile_kvs(c, s->n_query, s->query, false, &m->query, &m->qry, lname, rs,
-			rule->rule_index) != 0)
-		return NULL;
+	if (s->n_headers != 0 || s->n_query != 0) {
+		/* Headers then query parameters, one array of each kind. */
+		size_t n = (size_t)s->n_headers + s->n_query;
+		struct gw_route_kv_match *d = ar_array(c, n, sizeof(*d));
+		struct ckv *k = ar_array(c, n, sizeof(*k));
+
+		if (d == NULL || k == NULL ||
+			compile_kvs(c, s->n_headers, s->headers, true, d, k, lname, rs,
+				rule->rule_index) != 0 ||
+			compile_kvs(c, s->n_query, s->query, false, d + s->n_headers,
+				k + s->n_headers, lname, rs, rule->rule_index) != 0)
+			return NULL;
+		m->kv = d;
+		m->ck = k;
+	}
 	return m;
 }
 
@@ -938,6 +992,13 @@ hsel_cmp(const void *x, const void *y)
 
 /* ---- building ---- */
 
+/* What grouping by path key needs of a match, packed (the builder's copy). */
+struct minfo {
+	uint32_t hash;             /* cmatch key_hash */
+	uint32_t key_len;
+	uint32_t type;
+};
+
 /* Scratch of build_vindex(), sized for the largest virtual host. */
 struct vscratch {
 	uint32_t *slot;            /* run + 1, 0: empty */
@@ -947,11 +1008,13 @@ struct vscratch {
 };
 
 /*
- * Group Exact and PathPrefix matches by key into runs[] (precedence kept
- * inside a run, runs in order of first appearance) and hash each key once.
+ * @vl: the vhost's matches (indices into @cms) in precedence order, Exact
+ * first, then PathPrefix. Groups them by key into runs[] (precedence kept
+ * inside a run, runs in order of first appearance) and hashes each key once.
  */
 static int
-build_vindex(struct bctx *c, struct vhost *v, struct vscratch *x)
+build_vindex(struct bctx *c, struct vhost *v, const uint32_t *vl, const struct cmatch **cms,
+	const struct minfo *mi, struct vscratch *x)
 {
 	uint32_t nk = v->n_exact + v->n_prefix;
 	uint32_t cap, mask, nr = 0, ne = 0, off = 0;
@@ -963,23 +1026,23 @@ build_vindex(struct bctx *c, struct vhost *v, struct vscratch *x)
 	mask = cap - 1;
 	memset(x->slot, 0, cap * sizeof(*x->slot));
 	for (uint32_t i = 0; i < nk; i++) {
-		const struct cmatch *m = v->order[i];
+		const struct minfo *m = &mi[vl[i]];
 
-		for (uint32_t j = mix(m->key_hash) & mask;; j = (j + 1) & mask) {
+		for (uint32_t j = mix(m->hash) & mask;; j = (j + 1) & mask) {
 			uint32_t s = x->slot[j];
-			const struct cmatch *o;
+			const struct minfo *o;
 
 			if (s == 0) {
 				x->slot[j] = nr + 1;
 				x->rfirst[nr] = i;
 				x->rcur[nr] = 0;
 				x->rid[i] = nr++;
-				ne += m->path_type == GW_ROUTE_PATH_EXACT;
+				ne += m->type == GW_ROUTE_PATH_EXACT;
 				break;
 			}
-			o = v->order[x->rfirst[s - 1]];
-			if (o->key_hash == m->key_hash && o->path_type == m->path_type &&
-				o->key_len == m->key_len && memcmp(o->buf, m->buf, m->key_len) == 0) {
+			o = &mi[vl[x->rfirst[s - 1]]];
+			if (o->hash == m->hash && o->type == m->type && o->key_len == m->key_len &&
+				memcmp(cms[vl[x->rfirst[s - 1]]]->buf, cms[vl[i]]->buf, m->key_len) == 0) {
 				x->rid[i] = s - 1;
 				break;
 			}
@@ -992,37 +1055,40 @@ build_vindex(struct bctx *c, struct vhost *v, struct vscratch *x)
 		(nr - ne != 0 && ar_htab(c, &v->prefix, nr - ne) != 0))
 		return -1;
 	for (uint32_t r = 0; r < nr; r++) {
-		const struct cmatch *m = v->order[x->rfirst[r]];
+		uint32_t k = vl[x->rfirst[r]];
 
-		htab_put(m->path_type == GW_ROUTE_PATH_EXACT ? &v->exact : &v->prefix, m->buf,
-			m->key_hash, off);
-		if (m->path_type == GW_ROUTE_PATH_EXACT)
-			v->exact_lens |= 1ull << (m->key_len & 63);
+		htab_put(mi[k].type == GW_ROUTE_PATH_EXACT ? &v->exact : &v->prefix, cms[k]->buf,
+			mi[k].hash, off);
+		if (mi[k].type == GW_ROUTE_PATH_EXACT)
+			v->exact_lens |= 1ull << (mi[k].key_len & 63);
 		else
-			v->prefix_lens |= 1ull << (m->key_len & 63);
+			v->prefix_lens |= 1ull << (mi[k].key_len & 63);
 		x->rfirst[r] = off;
 		off += x->rcur[r];
 		x->rcur[r] = x->rfirst[r];
 	}
 	for (uint32_t i = 0; i < nk; i++)
-		runs[x->rcur[x->rid[i]]++] = v->order[i];
+		runs[x->rcur[x->rid[i]]++] = cms[vl[i]];
 	v->runs = runs;
 	return 0;
 }
 
 /* Temporaries of one listener's build, freed together. */
 struct lbuild {
+	uint32_t nm;               /* matches */
 	const struct cmatch **cms; /* every match of every route, by route */
+	struct minfo *mi;          /* the same */
 	uint32_t *mr;              /* match -> route */
 	uint32_t *rm_off;          /* route r: cms[rm_off[r], rm_off[r + 1]) */
+	struct skey *keys;         /* per match, then the sort's buffer */
 	uint32_t *rv;              /* distinct vhost (temporary index) per route */
 	uint32_t *rv_off;
 	struct hsel *vt;           /* vhosts, temporary index order */
 	uint32_t *rank;            /* temporary index -> selection position */
 	struct htab names;         /* temporary index by name */
-	struct skey *keys;         /* 2 x matches (sort buffer), at least 2 x routes */
-	struct rtie *ties;
-	uint32_t *cnt;
+	uint32_t *vcnt;            /* per vhost (selection order): matches, then fill cursor */
+	uint32_t *vl;              /* per vhost, its matches: vl[voff[v], voff[v + 1]) */
+	uint32_t *voff;
 	uint32_t *vs;              /* vscratch, 4 arrays */
 	char *host;                /* lower-case hostname being looked up */
 	size_t host_cap;
@@ -1032,47 +1098,169 @@ static void
 lbuild_free(struct lbuild *b)
 {
 	free(b->cms);
+	free(b->mi);
 	free(b->mr);
 	free(b->rm_off);
+	free(b->keys);
 	free(b->rv);
 	free(b->rv_off);
 	free(b->vt);
 	free(b->rank);
 	free(b->names.slot);
-	free(b->keys);
-	free(b->ties);
-	free(b->cnt);
+	free(b->vcnt);
+	free(b->vl);
+	free(b->voff);
 	free(b->vs);
 	free(b->host);
 }
 
-static int
-lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
-	const char *lname, uint32_t *nmatch)
+/* A rule without matches has one: PathPrefix "/". */
+static unsigned int
+rule_matches(const struct gw_route_rule_spec *ru)
 {
-	uint32_t k = 0;
+	return ru->n_matches ? ru->n_matches : 1;
+}
+
+/* Counts, and the temporaries sized by them. */
+static int
+lbuild_alloc(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
+	const char *lname)
+{
 	size_t nm = 0;
 
-	for (unsigned int r = 0; r < ls->n_routes; r++)
-		for (unsigned int i = 0; i < ls->routes[r].n_rules; i++)
-			nm += ls->routes[r].rules[i].n_matches ? ls->routes[r].rules[i].n_matches : 1;
-	if (nm > UINT32_MAX / 4 || ls->n_routes > UINT32_MAX / 4) {
-		seterr(c, "listener %s: too many matches", lname);
-		return -1;
-	}
-	b->cms = malloc((nm + 1) * sizeof(*b->cms));
-	b->mr = malloc((nm + 1) * sizeof(*b->mr));
-	b->rm_off = malloc((ls->n_routes + 1) * sizeof(*b->rm_off));
-	if (b->cms == NULL || b->mr == NULL || b->rm_off == NULL) {
+	b->rm_off = malloc(((size_t)ls->n_routes + 1) * sizeof(*b->rm_off));
+	if (b->rm_off == NULL) {
 		seterr(c, "out of memory");
 		return -1;
 	}
+	for (unsigned int r = 0; r < ls->n_routes; r++) {
+		b->rm_off[r] = (uint32_t)nm;
+		for (unsigned int i = 0; i < ls->routes[r].n_rules; i++)
+			nm += rule_matches(&ls->routes[r].rules[i]);
+		if (nm > UINT32_MAX / 4) {
+			seterr(c, "listener %s: too many matches", lname);
+			return -1;
+		}
+	}
+	b->rm_off[ls->n_routes] = (uint32_t)nm;
+	b->nm = (uint32_t)nm;
+	b->cms = malloc((nm + 1) * sizeof(*b->cms));
+	b->mi = malloc((nm + 1) * sizeof(*b->mi));
+	b->mr = malloc((nm + 1) * sizeof(*b->mr));
+	b->keys = malloc(2 * (nm + 1) * sizeof(*b->keys));
+	if (b->cms == NULL || b->mi == NULL || b->mr == NULL || b->keys == NULL) {
+		seterr(c, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Route tie groups (same created and "ns/name") whose matches interleave. */
+static int
+rank_group(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
+	const uint32_t *order, uint32_t n, uint32_t *pos)
+{
+	size_t nm = 0, k = 0;
+	struct skey *g, *s;
+
+	for (uint32_t i = 0; i < n; i++)
+		nm += b->rm_off[order[i] + 1] - b->rm_off[order[i]];
+	g = malloc(2 * (nm + 1) * sizeof(*g));
+	if (g == NULL) {
+		seterr(c, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct gw_route_route_spec *rs = &ls->routes[order[i]];
+		uint32_t m = b->rm_off[order[i]];
+
+		for (unsigned int ri = 0; ri < rs->n_rules; ri++)
+			for (unsigned int j = 0; j < rule_matches(&rs->rules[ri]); j++, m++)
+				g[k++] = (struct skey){ .k0 = (uint64_t)ri << 32 | j, .pos = m, .idx = m };
+	}
+	s = skey_sort(g, g + nm, nm);
+	for (size_t i = 0; i < nm; i++)
+		b->keys[s[i].idx].pos = (*pos)++;
+	free(g);
+	return 0;
+}
+
+/*
+ * keys[].pos of every match: routes ordered by (created, "ns/name", spec
+ * order) once, so that precedence compares integers; routes equal in both
+ * are one group whose matches interleave by (rule, match, build order).
+ */
+static int
+lbuild_rank(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls)
+{
+	uint32_t nr = ls->n_routes, pos = 0;
+	struct skey *rk, *sorted;
+	struct rtie *ties;
+	uint32_t *order;
+	int rc = -1;
+
+	rk = malloc(2 * ((size_t)nr + 1) * sizeof(*rk));
+	order = malloc(((size_t)nr + 1) * sizeof(*order));
+	ties = malloc(((size_t)nr + 1) * sizeof(*ties));
+	if (rk == NULL || order == NULL || ties == NULL) {
+		seterr(c, "out of memory");
+		goto out;
+	}
+	for (uint32_t r = 0; r < nr; r++)
+		rk[r] = (struct skey){ .k0 = (uint64_t)ls->routes[r].created ^ (1ull << 63),
+			.pos = r, .idx = r };
+	sorted = skey_sort(rk, rk + nr, nr);
+	for (uint32_t i = 0, j; i < nr; i = j) {
+		for (j = i + 1; j < nr && sorted[j].k0 == sorted[i].k0; j++)
+			;
+		/* Only routes created in the same second compare names. */
+		for (uint32_t k = i; k < j; k++) {
+			const struct gw_route_route_spec *rs = &ls->routes[sorted[k].idx];
+
+			ties[k] = (struct rtie){ .ns = rs->ns != NULL ? rs->ns : "",
+				.name = rs->name != NULL ? rs->name : "", .idx = sorted[k].idx };
+		}
+		if (j - i > 1)
+			qsort(&ties[i], j - i, sizeof(*ties), rtie_cmp);
+		for (uint32_t k = i; k < j;) {
+			uint32_t e = k + 1;
+
+			while (e < j && cmp_nsname(ties[e].ns, ties[e].name, ties[k].ns,
+				ties[k].name) == 0)
+				e++;
+			if (e - k == 1) {
+				uint32_t r = ties[k].idx;
+
+				for (uint32_t m = b->rm_off[r]; m < b->rm_off[r + 1]; m++)
+					b->keys[m].pos = pos++;
+			} else {
+				for (uint32_t q = k; q < e; q++)
+					order[q - k] = ties[q].idx;
+				if (rank_group(c, b, ls, order, e - k, &pos) != 0)
+					goto out;
+			}
+			k = e;
+		}
+	}
+	rc = 0;
+out:
+	free(rk);
+	free(order);
+	free(ties);
+	return rc;
+}
+
+static int
+lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
+	const char *lname)
+{
+	uint32_t k = 0;
+
 	for (unsigned int r = 0; r < ls->n_routes; r++) {
 		const struct gw_route_route_spec *rs = &ls->routes[r];
 		struct gw_route_rule *rules = NULL;
 		const char *ns, *name;
 
-		b->rm_off[r] = k;
 		if (ar_str(c, rs->ns != NULL ? rs->ns : "", &ns) != 0 ||
 			ar_str(c, rs->name != NULL ? rs->name : "", &name) != 0)
 			return -1;
@@ -1083,7 +1271,7 @@ lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 		}
 		for (unsigned int i = 0; i < rs->n_rules; i++) {
 			const struct gw_route_rule_spec *ru = &rs->rules[i];
-			unsigned int n = ru->n_matches ? ru->n_matches : 1;
+			unsigned int n = rule_matches(ru);
 
 			if (compile_rule(c, &rules[i], ru, ns, name, i) != 0)
 				return -1;
@@ -1094,20 +1282,19 @@ lbuild_routes(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 
 				if (m == NULL)
 					return -1;
+				/* While it is in cache: what sorting and grouping need. */
+				match_key(m, &b->keys[k]);
+				b->keys[k].idx = k;
+				b->mi[k] = (struct minfo){ .hash = m->key_hash, .key_len = m->key_len,
+					.type = m->path_type };
 				b->mr[k] = r;
 				b->cms[k++] = m;
 			}
 		}
 	}
-	b->rm_off[ls->n_routes] = k;
-	*nmatch = k;
 	return 0;
 }
 
-/*
- * Virtual hosts: one per distinct lower-cased route hostname ("" for
- * routes without), allocated when first seen; rv lists each route's.
- */
 static int
 lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls,
 	uint32_t *nv)
@@ -1196,89 +1383,80 @@ lbuild_vhosts(struct bctx *c, struct lbuild *b, const struct gw_route_listener_s
 }
 
 /*
- * pos of every match: routes ordered by (created, "ns/name", spec order);
- * routes equal in both are one group whose matches interleave by (rule,
- * match, build order), as precedence wants.
+ * The matches in precedence order, into @out: keys with the same (k0, k1)
+ * are a class (few: path lengths times condition counts), classes are
+ * sorted, and the matches, taken in pos order, are placed by class.
+ * Linear in the matches but for sorting the classes.
  */
 static int
-lbuild_rank(struct bctx *c, struct lbuild *b, const struct gw_route_listener_spec *ls)
+prec_order(struct bctx *c, struct lbuild *b, uint32_t *out)
 {
-	uint32_t nr = ls->n_routes, pos = 0;
-	struct skey *rk = b->keys, *tmp = b->keys + nr;
-	uint32_t *order;
+	uint32_t nm = b->nm, ncls = 0, cap = pow2_cap(nm), mask = cap - 1;
+	uint32_t *inv = malloc(((size_t)nm + 1) * sizeof(*inv));
+	uint32_t *cls = malloc(((size_t)nm + 1) * sizeof(*cls));
+	uint32_t *slot = calloc(cap, sizeof(*slot));
+	struct skey *ck = b->keys + nm; /* the sort buffer half: class keys */
+	struct skey *sorted;
+	uint32_t *off = NULL;
+	int rc = -1;
 
-	for (uint32_t r = 0; r < nr; r++)
-		rk[r] = (struct skey){ .k0 = (uint64_t)ls->routes[r].created ^ (1ull << 63),
-			.pos = r, .idx = r };
-	rk = skey_sort(rk, tmp, nr);
-	/* Only routes created in the same second compare names. */
-	order = b->cnt;
-	for (uint32_t i = 0; i < nr; i++)
-		order[i] = rk[i].idx;
-	for (uint32_t i = 0, j; i < nr; i = j) {
-		for (j = i + 1; j < nr && rk[j].k0 == rk[i].k0; j++)
-			;
-		if (j - i < 2)
-			continue;
-		if (b->ties == NULL) {
-			b->ties = malloc(nr * sizeof(*b->ties));
-			if (b->ties == NULL) {
-				seterr(c, "out of memory");
-				return -1;
+	if (inv == NULL || cls == NULL || slot == NULL) {
+		seterr(c, "out of memory");
+		goto out;
+	}
+	for (uint32_t k = 0; k < nm; k++) {
+		const struct skey *key = &b->keys[k];
+		uint32_t h = mix((uint32_t)(key->k0 >> 29) ^ (uint32_t)(key->k0 >> 61) * FNV_PRIME ^
+			(uint32_t)key->k1 * 0x9e3779b1u ^ (uint32_t)(key->k1 >> 32));
+
+		inv[key->pos] = k;
+		for (uint32_t j = h & mask;; j = (j + 1) & mask) {
+			uint32_t sl = slot[j];
+
+			if (sl == 0) {
+				slot[j] = ncls + 1;
+				ck[ncls] = (struct skey){ .k0 = key->k0, .k1 = key->k1, .pos = 0,
+					.idx = ncls };
+				cls[k] = ncls++;
+				break;
+			}
+			if (ck[sl - 1].k0 == key->k0 && ck[sl - 1].k1 == key->k1) {
+				cls[k] = sl - 1;
+				break;
 			}
 		}
-		for (uint32_t k = i; k < j; k++) {
-			const struct gw_route_route_spec *rs = &ls->routes[rk[k].idx];
-
-			b->ties[k] = (struct rtie){ .ns = rs->ns != NULL ? rs->ns : "",
-				.name = rs->name != NULL ? rs->name : "", .idx = rk[k].idx };
-		}
-		qsort(&b->ties[i], j - i, sizeof(*b->ties), rtie_cmp);
-		for (uint32_t k = i; k < j; k++)
-			order[k] = b->ties[k].idx;
+		ck[cls[k]].pos++;          /* the class's size, for now */
 	}
-	/* order[] lives in cnt[], rk in keys[]: the match keys are filled after. */
-	for (uint32_t i = 0, j; i < nr; i = j) {
-		uint32_t r = order[i];
-
-		j = i + 1;
-		if (b->ties != NULL)
-			while (j < nr && ls->routes[order[j]].created == ls->routes[r].created &&
-				rtie_cmp(&(struct rtie){ b->ties[j].ns, b->ties[j].name, 0 },
-					&(struct rtie){ b->ties[i].ns, b->ties[i].name, 0 }) == 0)
-				j++;
-		if (j - i == 1) {
-			for (uint32_t m = b->rm_off[r]; m < b->rm_off[r + 1]; m++)
-				b->keys[m].pos = pos++;
-			continue;
-		}
-		/* Same route twice in the spec: rare, sort its matches. */
-		{
-			size_t n = 0;
-			struct skey *g, *gt, *s;
-
-			for (uint32_t k = i; k < j; k++)
-				n += b->rm_off[order[k] + 1] - b->rm_off[order[k]];
-			g = malloc(2 * (n + 1) * sizeof(*g));
-			if (g == NULL) {
-				seterr(c, "out of memory");
-				return -1;
-			}
-			gt = g + n;
-			n = 0;
-			for (uint32_t k = i; k < j; k++)
-				for (uint32_t m = b->rm_off[order[k]]; m < b->rm_off[order[k] + 1]; m++)
-					g[n++] = (struct skey){
-						.k0 = (uint64_t)b->cms[m]->rule->rule_index << 32 |
-							b->cms[m]->match_index,
-						.pos = m, .idx = m };
-			s = skey_sort(g, gt, n);
-			for (size_t k = 0; k < n; k++)
-				b->keys[s[k].idx].pos = pos++;
-			free(g);
-		}
+	/* The class keys move into keys[0, ncls): every match key is read. */
+	memmove(b->keys, ck, ncls * sizeof(*ck));
+	ck = b->keys;
+	off = malloc(((size_t)ncls + 1) * sizeof(*off));
+	if (off == NULL) {
+		seterr(c, "out of memory");
+		goto out;
 	}
-	return 0;
+	for (uint32_t i = 0; i < ncls; i++)
+		off[i] = ck[i].pos;        /* size by class id */
+	for (uint32_t i = 0; i < ncls; i++)
+		ck[i].pos = 0;
+	sorted = skey_sort(ck, ck + ncls, ncls);
+	for (uint32_t i = 0, o = 0, n; i < ncls; i++) {
+		n = off[sorted[i].idx];
+		off[sorted[i].idx] = o;
+		o += n;
+	}
+	for (uint32_t p = 0; p < nm; p++) {
+		uint32_t k = inv[p];
+
+		out[off[cls[k]]++] = k;
+	}
+	rc = 0;
+out:
+	free(inv);
+	free(cls);
+	free(slot);
+	free(off);
+	return rc;
 }
 
 static int
@@ -1286,24 +1464,24 @@ build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spe
 {
 	struct lbuild b = { 0 };
 	struct vscratch x;
-	uint32_t nv = 0, nex = 0, nwild = 0, nm = 0, maxn = 0, nr = ls->n_routes;
-	size_t nkeys;
-	struct skey *sorted;
+	uint32_t nv = 0, nex = 0, nwild = 0, maxn = 0, nr = ls->n_routes;
+	size_t np = 0;
+	uint32_t *prec = NULL;
 	int rc = -1;
 
-	if (lbuild_routes(c, &b, ls, l->pub.name, &nm) != 0 || lbuild_vhosts(c, &b, ls, &nv) != 0)
+	if (lbuild_alloc(c, &b, ls, l->pub.name) != 0 || lbuild_rank(c, &b, ls) != 0 ||
+		lbuild_routes(c, &b, ls, l->pub.name) != 0 || lbuild_vhosts(c, &b, ls, &nv) != 0)
 		goto out;
 	if (nv == 0) {
 		rc = 0;
 		goto out;
 	}
 	qsort(b.vt, nv, sizeof(*b.vt), hsel_cmp);
-	nkeys = nm > nr ? nm : nr;
 	b.rank = malloc(nv * sizeof(*b.rank));
-	b.keys = malloc(2 * (nkeys + 1) * sizeof(*b.keys));
-	b.cnt = malloc(((nr > nv ? nr : nv) + 1) * sizeof(*b.cnt));
+	b.vcnt = calloc(nv, sizeof(*b.vcnt));
+	b.voff = malloc((nv + 1) * sizeof(*b.voff));
 	l->vhosts = ar_array(c, nv, sizeof(*l->vhosts));
-	if (b.rank == NULL || b.keys == NULL || b.cnt == NULL || l->vhosts == NULL) {
+	if (b.rank == NULL || b.vcnt == NULL || b.voff == NULL || l->vhosts == NULL) {
 		seterr(c, "out of memory");
 		goto out;
 	}
@@ -1314,44 +1492,42 @@ build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spe
 		nex += b.vt[i].cls == 0;
 		nwild += b.vt[i].cls == 1;
 	}
-	if (lbuild_rank(c, &b, ls) != 0)
-		goto out;
-	for (uint32_t m = 0; m < nm; m++) {
-		match_key(b.cms[m], &b.keys[m]);
-		b.keys[m].idx = m;
-	}
-	sorted = skey_sort(b.keys, b.keys + nkeys, nm);
-	/* Each vhost gets the matches of its routes, in the one precedence order. */
-	memset(b.cnt, 0, nv * sizeof(*b.cnt));
+	/* rv[] in selection order from here on. */
+	for (uint32_t i = 0; i < b.rv_off[nr]; i++)
+		b.rv[i] = b.rank[b.rv[i]];
 	for (uint32_t r = 0; r < nr; r++)
 		for (uint32_t v = b.rv_off[r]; v < b.rv_off[r + 1]; v++)
-			b.cnt[b.rank[b.rv[v]]] += b.rm_off[r + 1] - b.rm_off[r];
+			b.vcnt[b.rv[v]] += b.rm_off[r + 1] - b.rm_off[r];
 	for (uint32_t v = 0; v < nv; v++) {
-		struct vhost *vh = l->vhosts[v];
-
-		if (b.cnt[v] != 0) {
-			vh->order = ar_array(c, b.cnt[v], sizeof(*vh->order));
-			if (vh->order == NULL)
-				goto out;
-		}
-		maxn = b.cnt[v] > maxn ? b.cnt[v] : maxn;
+		b.voff[v] = (uint32_t)np;
+		np += b.vcnt[v];
+		maxn = b.vcnt[v] > maxn ? b.vcnt[v] : maxn;
+		b.vcnt[v] = b.voff[v];
 	}
-	for (uint32_t i = 0; i < nm; i++) {
-		const struct cmatch *m = b.cms[sorted[i].idx];
-		uint32_t r = b.mr[sorted[i].idx];
-
-		for (uint32_t v = b.rv_off[r]; v < b.rv_off[r + 1]; v++) {
-			struct vhost *vh = l->vhosts[b.rank[b.rv[v]]];
-
-			vh->order[vh->n++] = m;
-			vh->n_exact += m->path_type == GW_ROUTE_PATH_EXACT;
-			vh->n_prefix += m->path_type == GW_ROUTE_PATH_PREFIX;
-		}
+	b.voff[nv] = (uint32_t)np;
+	if (np > UINT32_MAX) {
+		seterr(c, "listener %s: too many matches", l->pub.name);
+		goto out;
 	}
+	b.vl = malloc((np + 1) * sizeof(*b.vl));
 	b.vs = malloc(((size_t)pow2_cap(maxn) + 3 * (size_t)maxn) * sizeof(*b.vs));
-	if (b.vs == NULL) {
+	if (b.vl == NULL || b.vs == NULL) {
 		seterr(c, "out of memory");
 		goto out;
+	}
+	/* One precedence order; each vhost takes the matches of its routes in it. */
+	prec = malloc(((size_t)b.nm + 1) * sizeof(*prec));
+	if (prec == NULL) {
+		seterr(c, "out of memory");
+		goto out;
+	}
+	if (prec_order(c, &b, prec) != 0)
+		goto out;
+	for (uint32_t i = 0; i < b.nm; i++) {
+		uint32_t k = prec[i], r = b.mr[k];
+
+		for (uint32_t v = b.rv_off[r]; v < b.rv_off[r + 1]; v++)
+			b.vl[b.vcnt[b.rv[v]]++] = k;
 	}
 	x.slot = b.vs;
 	x.rid = x.slot + pow2_cap(maxn);
@@ -1362,8 +1538,22 @@ build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spe
 		goto out;
 	for (uint32_t v = 0; v < nv; v++) {
 		struct vhost *vh = l->vhosts[v];
+		const uint32_t *vl = &b.vl[b.voff[v]];
 
-		if (build_vindex(c, vh, &x) != 0)
+		vh->n = b.voff[v + 1] - b.voff[v];
+		if (vh->n != 0) {
+			const struct cmatch **o = ar_array(c, vh->n, sizeof(*o));
+
+			if (o == NULL)
+				goto out;
+			for (uint32_t i = 0; i < vh->n; i++) {
+				o[i] = b.cms[vl[i]];
+				vh->n_exact += b.mi[vl[i]].type == GW_ROUTE_PATH_EXACT;
+				vh->n_prefix += b.mi[vl[i]].type == GW_ROUTE_PATH_PREFIX;
+			}
+			vh->order = o;
+		}
+		if (build_vindex(c, vh, vl, b.cms, b.mi, &x) != 0)
 			goto out;
 		switch (host_class(vh->name, vh->len)) {
 		case 0:
@@ -1379,6 +1569,7 @@ build_listener(struct bctx *c, struct lst *l, const struct gw_route_listener_spe
 	}
 	rc = 0;
 out:
+	free(prec);
 	lbuild_free(&b);
 	return rc;
 }
@@ -1463,6 +1654,42 @@ out:
 	return rc;
 }
 
+/*
+ * Roughly what the table will take (strings guessed, not measured), so
+ * that a large table lands in one block. Short: more blocks follow.
+ */
+static size_t
+table_estimate(const struct gw_route_table_spec *spec)
+{
+	size_t n = sizeof(struct gw_route_table) + 64;
+
+	for (unsigned int g = 0; g < spec->n_groups; g++) {
+		const struct gw_route_group_spec *gs = &spec->groups[g];
+
+		n += sizeof(struct grp) + 64;
+		for (unsigned int l = 0; l < gs->n_listeners; l++) {
+			const struct gw_route_listener_spec *ls = &gs->listeners[l];
+
+			n += sizeof(struct lst) + 128;
+			for (unsigned int r = 0; r < ls->n_routes; r++) {
+				const struct gw_route_route_spec *rs = &ls->routes[r];
+
+				/*
+				 * Routes only, not their rules (a second pass over the
+				 * spec costs more than a guess): a rule as one match,
+				 * one backend with one endpoint.
+				 */
+				n += 32 + (size_t)rs->n_hostnames * 24 + (size_t)rs->n_rules *
+					(sizeof(struct gw_route_rule) + sizeof(struct gw_route_backend) +
+						24 + sizeof(struct gw_route_endpoint) +
+						(sizeof(struct cmatch) + 16 + 16 + 24) *
+							(rs->n_hostnames > 1 ? rs->n_hostnames : 1));
+			}
+		}
+	}
+	return n;
+}
+
 static const struct grp *
 group_find(const struct gw_route_table *t, uint32_t id)
 {
@@ -1484,6 +1711,7 @@ gw_route_table_build(const struct gw_route_table_spec *spec, char *err, size_t e
 	struct gw_route_table *t;
 	struct bctx c = { .err = err, .errlen = errlen };
 	uint32_t n;
+	size_t est;
 
 	if (err != NULL && errlen != 0)
 		err[0] = '\0';
@@ -1498,6 +1726,9 @@ gw_route_table_build(const struct gw_route_table_spec *spec, char *err, size_t e
 	}
 	c.t = t;
 	t->next_blk = AR_BLK_MIN;
+	est = table_estimate(spec);
+	if (est > AR_BLK_MIN)
+		t->next_blk = est;
 	t->bytes = sizeof(*t);
 	n = spec->n_groups;
 	t->n_groups = n;
@@ -1540,7 +1771,10 @@ gw_route_table_free(struct gw_route_table *t)
 		regfree(&r->re);
 	for (b = t->blk; b != NULL; b = nb) {
 		nb = b->next;
-		free(b);
+		if (b->mapped != 0)
+			munmap(b, b->mapped);
+		else
+			free(b);
 	}
 	free(t);
 }
@@ -1713,14 +1947,14 @@ conds_ok(const struct cmatch *m, const struct gw_route_req *req)
 		(m->method_len != 0 && memcmp(req->method, m->method, m->method_len) != 0)))
 		return false;
 	for (unsigned int i = 0; i < m->n_headers; i++) {
-		if (!header_get(req, m->headers[i].name, m->hdr[i].name_len, &v, &vlen) ||
-			!value_ok(&m->hdr[i], m->headers[i].value, v, vlen))
+		if (!header_get(req, m->kv[i].name, m->ck[i].name_len, &v, &vlen) ||
+			!value_ok(&m->ck[i], m->kv[i].value, v, vlen))
 			return false;
 	}
-	for (unsigned int i = 0; i < m->n_query; i++) {
-		if (!query_get(req->query, req->query_len, m->query[i].name, m->qry[i].name_len,
+	for (unsigned int i = m->n_headers; i < m->n_headers + m->n_query; i++) {
+		if (!query_get(req->query, req->query_len, m->kv[i].name, m->ck[i].name_len,
 			&v, &vlen) ||
-			!value_ok(&m->qry[i], m->query[i].value, v, vlen))
+			!value_ok(&m->ck[i], m->kv[i].value, v, vlen))
 			return false;
 	}
 	return true;
@@ -1930,9 +2164,9 @@ walk_match(const struct grp *g, const struct lst *l, const struct vhost *v, uint
 		e.path = m->buf;
 		e.method = m->method;
 		e.n_headers = m->n_headers;
-		e.headers = m->headers;
+		e.headers = m->n_headers != 0 ? m->kv : NULL;
 		e.n_query = m->n_query;
-		e.query = m->query;
+		e.query = m->n_query != 0 ? m->kv + m->n_headers : NULL;
 	}
 	return fn(&e, arg);
 }

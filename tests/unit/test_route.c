@@ -1583,6 +1583,166 @@ test_garbage_requests(void **state)
 	gw_route_table_free(t);
 }
 
+/*
+ * Precedence against a reference: random routes with colliding creation
+ * times, names (the same route twice included), path kinds and lengths,
+ * methods and header / query counts; the walk must list every vhost's
+ * matches in the order of rules 5.3.4, each exactly once. The rule's name
+ * carries its route's creation time.
+ */
+#define PR_ROUTES 400
+
+struct prec_log {
+	unsigned int n;
+	unsigned int bad;
+	const char *vhost;
+	bool have;
+	struct gw_route_walk_entry prev;
+};
+
+static int
+prec_rank(enum gw_route_path_type t)
+{
+	return t == GW_ROUTE_PATH_EXACT ? 0 : t == GW_ROUTE_PATH_PREFIX ? 1 : 2;
+}
+
+/* The rules 5.3.4 order of two walk entries, created from the rule's name. */
+static int
+prec_ref_cmp(const struct gw_route_walk_entry *a, const struct gw_route_walk_entry *b)
+{
+	int ra = prec_rank(a->path_type), rb = prec_rank(b->path_type);
+	long ca = strtol(a->rule->name + 1, NULL, 10), cb = strtol(b->rule->name + 1, NULL, 10);
+	char na[64], nb[64];
+	int r;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (ra != 2 && strlen(a->path) != strlen(b->path))
+		return strlen(a->path) > strlen(b->path) ? -1 : 1;
+	if ((a->method != NULL) != (b->method != NULL))
+		return a->method != NULL ? -1 : 1;
+	if (a->n_headers != b->n_headers)
+		return a->n_headers > b->n_headers ? -1 : 1;
+	if (a->n_query != b->n_query)
+		return a->n_query > b->n_query ? -1 : 1;
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	snprintf(na, sizeof(na), "%s/%s", a->rule->route_ns, a->rule->route_name);
+	snprintf(nb, sizeof(nb), "%s/%s", b->rule->route_ns, b->rule->route_name);
+	r = strcmp(na, nb);
+	if (r != 0)
+		return r;
+	if (a->rule->rule_index != b->rule->rule_index)
+		return a->rule->rule_index < b->rule->rule_index ? -1 : 1;
+	if (a->match_index != b->match_index)
+		return a->match_index < b->match_index ? -1 : 1;
+	return 0;                  /* the same route twice: build order, not visible here */
+}
+
+static int
+prec_cb(const struct gw_route_walk_entry *e, void *arg)
+{
+	struct prec_log *w = arg;
+
+	if (e->rule == NULL)
+		return 0;
+	w->n++;
+	if (w->have && w->vhost == e->vhost && prec_ref_cmp(&w->prev, e) > 0)
+		w->bad++;
+	w->have = true;
+	w->vhost = e->vhost;
+	w->prev = *e;
+	return 0;
+}
+
+static void
+test_precedence_random(void **state)
+{
+	static const char *const hosts[] = { "a.io", "B.io", "*.io", "*.x.io" };
+	static const char *const nss[] = { "a", "a-b", "ab", "b" };
+	static const char *const names[] = { "x", "y", "x-y", "z/" };
+	static const char *const paths[] = { "/", "/a", "/ab", "/a/b", "/abc", "/a/", "/b" };
+	static const char *const rpaths[] = { "/a.*", "/[ab]+" };
+	static const struct gw_route_kv_match kv[] = {
+		{ .name = "k1", .value = "v" }, { .name = "k2", .value = "v" },
+	};
+	static struct gw_route_route_spec routes[PR_ROUTES];
+	static struct gw_route_rule_spec rules[PR_ROUTES][3];
+	static struct gw_route_match_spec ms[PR_ROUTES][3][3];
+	static const char *hp[PR_ROUTES][2];
+	static char rname[PR_ROUTES][16];
+	struct gw_route_listener_spec l = { .name = "ns/gw/l", .n_routes = PR_ROUTES,
+		.routes = routes };
+	struct gw_route_group_spec g = { .id = 1, .family = AF_INET, .port = 80, .n_listeners = 1,
+		.listeners = &l };
+	struct gw_route_table_spec spec = { .n_groups = 1, .groups = &g };
+	struct prec_log w = { 0 };
+	struct gw_route_table *t;
+	uint64_t seed = 7;
+	unsigned int want = 0;
+	char err[256];
+
+	(void)state;
+	for (int round = 0; round < 4; round++) {
+		want = 0;
+		for (unsigned int r = 0; r < PR_ROUTES; r++) {
+			unsigned int nh = 0, nr;
+#define RND(n) ((unsigned int)((seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33) % (n))
+			int64_t created = (int64_t)RND(3) - 1;
+
+			if (r > 0 && RND(20) == 0) {
+				/* The same route again. */
+				routes[r] = routes[r - 1];
+			} else {
+				nh = RND(3);
+				for (unsigned int i = 0; i < nh; i++)
+					hp[r][i] = hosts[(r + i * 3) % N(hosts)];
+				nr = RND(4);
+				snprintf(rname[r], sizeof(rname[r]), "c%lld", (long long)created);
+				for (unsigned int i = 0; i < nr; i++) {
+					unsigned int nm = RND(4);
+
+					for (unsigned int j = 0; j < nm; j++) {
+						unsigned int k = RND(10);
+
+						ms[r][i][j] = (struct gw_route_match_spec){
+							.path_type = k < 4 ? GW_ROUTE_PATH_PREFIX :
+								k < 8 ? GW_ROUTE_PATH_EXACT : GW_ROUTE_PATH_REGEX,
+							.method = RND(3) == 0 ? "GET" : NULL,
+							.n_headers = RND(3), .headers = kv,
+							.n_query = RND(3), .query = kv,
+						};
+						ms[r][i][j].path = k < 8 ? paths[RND(N(paths))] :
+							rpaths[RND(N(rpaths))];
+					}
+					rules[r][i] = (struct gw_route_rule_spec){ .n_matches = nm,
+						.matches = ms[r][i], .n_backends = 1, .backends = v1,
+						.name = rname[r] };
+				}
+				routes[r] = (struct gw_route_route_spec){ .ns = nss[RND(N(nss))],
+					.name = names[RND(N(names))], .created = created,
+					.n_hostnames = nh, .hostnames = hp[r], .n_rules = nr,
+					.rules = rules[r] };
+			}
+#undef RND
+		}
+		for (unsigned int r = 0; r < PR_ROUTES; r++) {
+			unsigned int nm = 0;
+
+			for (unsigned int i = 0; i < routes[r].n_rules; i++)
+				nm += routes[r].rules[i].n_matches ? routes[r].rules[i].n_matches : 1;
+			want += nm * (routes[r].n_hostnames ? routes[r].n_hostnames : 1);
+		}
+		t = gw_route_table_build(&spec, err, sizeof(err));
+		assert_non_null(t);
+		memset(&w, 0, sizeof(w));
+		assert_int_equal(gw_route_table_walk(t, prec_cb, &w), 0);
+		assert_int_equal(w.bad, 0);
+		assert_int_equal(w.n, want);
+		gw_route_table_free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -1603,6 +1763,7 @@ main(void)
 		cmocka_unit_test(test_vhost_no_fallthrough),
 		cmocka_unit_test(test_precedence_tiebreaks),
 		cmocka_unit_test(test_precedence_kinds),
+		cmocka_unit_test(test_precedence_random),
 		cmocka_unit_test(test_repeated_headers_and_params),
 		cmocka_unit_test(test_regex),
 		cmocka_unit_test(test_bad_regex),
