@@ -13,6 +13,15 @@
  * namespace, name -> file) tells which file an object belongs to, so a
  * second definition is refused, a rename hands objects over without
  * deleting them, and a vanished file takes exactly its own.
+ *
+ * What makes a change cost what changed: inotify names the files to
+ * re-read (a walk only after directory events or lost events); each
+ * object remembers a hash of the YAML events it was built from, its line
+ * and the resourceVersion it was put with, so an unchanged object is not
+ * put again; and a file is cut at its "---" lines into chunks, so a
+ * re-read parses only the chunks that differ from the version applied.
+ * Nothing of a file's text is kept, only hashes: the objects live in the
+ * cache alone.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -1520,6 +1529,21 @@ chunk_push(struct mf_chunk **v, size_t *n, size_t *cap, const char *text, size_t
 	return 0;
 }
 
+/* U+0085, U+2028 or U+2029 in UTF-8. */
+static bool
+has_odd_break(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text, *p;
+
+	for (p = s; (p = memchr(p, 0xc2, len - (size_t)(p - s))) != NULL; p++)
+		if ((size_t)(p - s) + 1 < len && p[1] == 0x85)
+			return true;
+	for (p = s; (p = memchr(p, 0xe2, len - (size_t)(p - s))) != NULL; p++)
+		if ((size_t)(p - s) + 2 < len && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+			return true;
+	return false;
+}
+
 /*
  * Split @text at its "---" lines. Returns the number of chunks, or -1
  * when the text has what ties documents to each other or to the stream
@@ -1535,6 +1559,9 @@ mf_split(const char *text, size_t len, struct mf_chunk **out)
 	int line = 1, start_line = 1;
 
 	*out = NULL;
+	/* libyaml also breaks lines at CR, NEL, LS and PS: lines would not count alike. */
+	if (memchr(text, '\r', len) != NULL || has_odd_break(text, len))
+		return -1;
 	while (off < len) {
 		const char *l = text + off, *nl = memchr(l, '\n', len - off);
 		size_t end = nl != NULL ? (size_t)(nl - text) + 1 : len, ll = end - off;

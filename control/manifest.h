@@ -72,7 +72,8 @@ struct gw_manifest_doc {
  * (>= 0) with *@docs a malloc'd array (free with gw_manifest_docs_free()),
  * or -EINVAL with "name:line:col: reason" in @err and *@docs NULL. A
  * document that is not a mapping is an error ("name:3: document is a
- * sequence, not an object").
+ * sequence, not an object"). Equal short scalars of one call may be one
+ * shared jansson value: edit containers, not leaves in place.
  */
 int gw_manifest_parse(const char *text, size_t len, const char *name,
 	struct gw_manifest_doc **docs, char *err, size_t errlen);

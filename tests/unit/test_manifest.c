@@ -1032,6 +1032,8 @@ test_dir_duplicates(void **state)
 }
 
 /* A hundred files: a rescan reads only the one that changed. */
+static const char *host_of(struct fixture *f, const char *name);
+
 /* One object changed in a file of many: only that one is put again. */
 static void
 test_dir_unchanged_objects(void **state)
@@ -1057,6 +1059,32 @@ test_dir_unchanged_objects(void **state)
 	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r0")->resource_version, rv[0]);
 	assert_true(get(f, GW_KIND_HTTPROUTE, NULL, "r1")->resource_version > rv[1]);
 	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r1")->generation, 2);
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r2")->resource_version, rv[2]);
+	/* Only r1's chunk was parsed again: at its place in the file. */
+	assert_string_equal(host_of(f, "r1"), "d.example.com");
+	assert_non_null(strstr(get(f, GW_KIND_HTTPROUTE, NULL, "r1")->origin, "many.yaml:8"));
+	assert_non_null(strstr(get(f, GW_KIND_HTTPROUTE, NULL, "r2")->origin, "many.yaml:15"));
+	/* One line more before r1: r1 and r2 are put again, at their new lines; r0 is not. */
+	snprintf(text, sizeof(text), "%s---\n# r1\n%s---\n%s", route_yaml("r0", "a.example.com"),
+		route_yaml("r1", "d.example.com"), route_yaml("r2", "c.example.com"));
+	put_file(f, "many.yaml", text);
+	assert_int_equal(gw_manifest_dir_scan(f->src), 1);
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r0")->resource_version, rv[0]);
+	assert_non_null(strstr(get(f, GW_KIND_HTTPROUTE, NULL, "r1")->origin, "many.yaml:9"));
+	assert_non_null(strstr(get(f, GW_KIND_HTTPROUTE, NULL, "r2")->origin, "many.yaml:16"));
+	rv[2] = get(f, GW_KIND_HTTPROUTE, NULL, "r2")->resource_version;
+	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r2")->generation, 1);
+	/* A broken chunk: refused whole, with the message a whole parse gives; then fixed. */
+	snprintf(text, sizeof(text), "%s---\n# r1\n%s---\n%sx: [\n", route_yaml("r0", "a.example.com"),
+		route_yaml("r1", "d.example.com"), route_yaml("r2", "c.example.com"));
+	put_file(f, "many.yaml", text);
+	assert_int_equal(gw_manifest_dir_scan(f->src), 0);
+	assert_int_equal(n_errors(f), 1);
+	snprintf(text, sizeof(text), "%s---\n# r1\n%s---\n%s", route_yaml("r0", "a.example.com"),
+		route_yaml("r1", "d.example.com"), route_yaml("r2", "c.example.com"));
+	put_file(f, "many.yaml", text);
+	assert_int_equal(gw_manifest_dir_scan(f->src), 1);
+	assert_int_equal(n_errors(f), 0);
 	assert_int_equal(get(f, GW_KIND_HTTPROUTE, NULL, "r2")->resource_version, rv[2]);
 	/* The cache changed behind the source's back: put again. */
 	gw_objcache_lock(f->cache);
@@ -1182,10 +1210,13 @@ test_dir_debounce(void **state)
 	assert_true(dt >= 150.0 + 80.0 - 10.0);
 	assert_string_equal(host_of(f, "w"), "w4.example.com");
 
-	/* Writes that never stop still get a scan within 20 debounce intervals. */
+	/*
+	 * Writes that never stop still get a scan within 20 debounce intervals
+	 * (the default interval, 5 ms: at most 100 ms).
+	 */
 	gw_manifest_dir_free(f->src);
 	f->src = NULL;
-	start(f, 10);
+	start(f, 0);
 	assert_int_equal(gw_manifest_dir_scan(f->src), 1);
 	w.chunks = 300;
 	w.gap_ms = 3;
