@@ -303,7 +303,15 @@ gw_app_gateway_start(struct gw_app *app, char *err, size_t errlen)
 void
 gw_app_gateway_retranslate(struct gw_app *app)
 {
-	if (app->gw != NULL)
+	size_t n;
+
+	if (app->gw == NULL)
+		return;
+	/* without Gateways the VIP pool decides nothing: no new generation */
+	gw_objcache_lock(app->gw->cache);
+	n = gw_objcache_count(app->gw->cache, GW_KIND_GATEWAY);
+	gw_objcache_unlock(app->gw->cache);
+	if (n > 0)
 		app->gw->retranslate = true;
 }
 

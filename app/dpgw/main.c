@@ -122,6 +122,7 @@ gw_app_reload(struct gw_app *app, char *err, size_t errlen)
 {
 	static struct gw_config next; /* large; reloads are serialised by cfg_lock */
 	char what[256];
+	bool vips_changed = false;
 	int rc;
 
 	pthread_mutex_lock(&app->cfg_lock);
@@ -133,10 +134,14 @@ gw_app_reload(struct gw_app *app, char *err, size_t errlen)
 	}
 	if (rc == 0)
 		rc = gw_app_publish(app, &next, NULL, err, errlen);
-	if (rc == 0)
+	if (rc == 0) {
+		/* Gateways take their addresses from the pool: re-translate if it changed */
+		vips_changed = app->cfg.n_vips != next.n_vips ||
+			memcmp(app->cfg.vips, next.vips, next.n_vips * sizeof(next.vips[0])) != 0;
 		app->cfg = next;
+	}
 	pthread_mutex_unlock(&app->cfg_lock);
-	if (rc == 0)
+	if (rc == 0 && vips_changed)
 		gw_app_gateway_retranslate(app);
 	if (rc != 0)
 		GW_LOG(ERR, "reload refused, the running configuration keeps serving: %s", err);
