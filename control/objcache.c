@@ -830,9 +830,9 @@ obj_cmp(const void *a, const void *b)
 	return r != 0 ? r : strcmp(x->name, y->name);
 }
 
-int
-gw_objcache_list(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
-	const struct gw_obj ***out)
+static int
+list_objects(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
+	const struct gw_obj ***out, bool sorted)
 {
 	const struct oc_table *t;
 	const struct gw_obj **v;
@@ -851,9 +851,24 @@ gw_objcache_list(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
 		for (const struct oc_entry *e = t->buckets[i]; e != NULL; e = e->next)
 			if (ns == NULL || strcmp(e->o.ns, ns) == 0)
 				v[n++] = &e->o;
-	qsort(v, n, sizeof(*v), obj_cmp);
+	if (sorted)
+		qsort(v, n, sizeof(*v), obj_cmp);
 	*out = v;
 	return (int)n;
+}
+
+int
+gw_objcache_list(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
+	const struct gw_obj ***out)
+{
+	return list_objects(c, kind, ns, out, true);
+}
+
+int
+gw_objcache_list_unsorted(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
+	const struct gw_obj ***out)
+{
+	return list_objects(c, kind, ns, out, false);
 }
 
 size_t

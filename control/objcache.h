@@ -156,6 +156,13 @@ const struct gw_obj *gw_objcache_get(const struct gw_objcache *c, enum gw_kind k
 int gw_objcache_list(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
 	const struct gw_obj ***out);
 
+/*
+ * The same in no particular order (the hash table's), for callers that
+ * sort by something else or do not care: saves the O(n log n) sort.
+ */
+int gw_objcache_list_unsorted(const struct gw_objcache *c, enum gw_kind kind, const char *ns,
+	const struct gw_obj ***out);
+
 /* Number of objects of @kind. */
 size_t gw_objcache_count(const struct gw_objcache *c, enum gw_kind kind);
 

@@ -49,6 +49,7 @@ struct arena_blk {
 struct arena {
 	struct arena_blk *head;
 	bool failed;
+	size_t blk;                /* block size; 0: 256 KiB (memo entries use small ones) */
 };
 
 static void *
@@ -61,7 +62,8 @@ arena_alloc(struct arena *a, size_t n)
 	if (n == 0)
 		n = sizeof(max_align_t);
 	if (b == NULL || b->cap - b->used < n) {
-		size_t cap = n > 256 * 1024 ? n : 256 * 1024;
+		size_t want = a->blk != 0 ? a->blk : 256 * 1024;
+		size_t cap = n > want ? n : want;
 
 		b = malloc(sizeof(*b) + cap);
 		if (b == NULL) {
@@ -652,7 +654,9 @@ obj_cmp_age(const struct gw_obj *a, const struct gw_obj *b)
 	if (a->created != b->created)
 		return a->created < b->created ? -1 : 1;
 	r = strcmp(a->ns, b->ns);
-	return r != 0 ? r : strcmp(a->name, b->name);
+	if (r == 0)
+		r = strcmp(a->name, b->name);
+	return r != 0 ? r : (int)a->kind - (int)b->kind;
 }
 
 /* ---- ReferenceGrant, namespaces ---- */
@@ -1559,7 +1563,7 @@ grant_epoch(struct tctx *c)
 		enum gw_kind kind = k == 0 ? GW_KIND_SERVICE : GW_KIND_ENDPOINTSLICE;
 		uint64_t sum = 0;
 
-		n = gw_objcache_list(c->cache, kind, NULL, &g);
+		n = gw_objcache_list_unsorted(c->cache, kind, NULL, &g);
 		if (n < 0)
 			return n;
 		for (int i = 0; i < n; i++)
@@ -2645,6 +2649,8 @@ route_new(struct tctx *c, const struct gw_obj *o, struct troute **out)
 	c->memo_misses++;
 	/* parse into the entry's own arena, which outlives this translation */
 	arena_free(&e->a);
+	e->a.failed = false;
+	e->a.blk = 2048; /* a route's parsed form is a few hundred bytes to a few KiB */
 	vec_free(&e->l4_backends);
 	e->n_deps = e->cap_deps = 0;
 	e->dep = NULL;
@@ -2692,13 +2698,13 @@ do_routes(struct tctx *c)
 
 	for (size_t s = 0; s < sizeof(order) / sizeof(order[0]); s++) {
 		const struct gw_obj **a = NULL, **b = NULL, **all;
-		int na = gw_objcache_list(c->cache, order[s][0], NULL, &a), nb = 0;
+		int na = gw_objcache_list_unsorted(c->cache, order[s][0], NULL, &a), nb = 0;
 		int rc = 0;
 
 		if (na < 0)
 			return na;
 		if (order[s][1] != GW_KIND_COUNT) {
-			nb = gw_objcache_list(c->cache, order[s][1], NULL, &b);
+			nb = gw_objcache_list_unsorted(c->cache, order[s][1], NULL, &b);
 			if (nb < 0) {
 				free(a);
 				return nb;
@@ -3023,7 +3029,7 @@ apply_statuses(struct tctx *c)
 {
 	for (size_t k = 0; k < sizeof(owned_kinds) / sizeof(owned_kinds[0]); k++) {
 		const struct gw_obj **all;
-		int n = gw_objcache_list(c->cache, owned_kinds[k], NULL, &all);
+		int n = gw_objcache_list_unsorted(c->cache, owned_kinds[k], NULL, &all);
 
 		if (n < 0)
 			return n;
