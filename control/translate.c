@@ -474,6 +474,7 @@ struct tctx {
 	struct vec eps;            /* struct svc_eps * */
 	struct arena sa;           /* service endpoint cache (never swapped) */
 	struct gw_translate_memo *memo; /* NULL: no caching across translations */
+	bool slice_objs_borrowed;  /* slice_objs belongs to the memo */
 	uint64_t grant_epoch;      /* hash of every ReferenceGrant's version */
 	uint64_t svc_epoch;        /* count and versions of every Service and EndpointSlice */
 	json_t *svc_versions;      /* "ns/name" -> version hash, this translation */
@@ -1400,6 +1401,10 @@ struct gw_translate_memo {
 	struct memo_entry **slot;  /* open addressing on the key */
 	uint32_t cap, n;
 	uint32_t round;
+	/* the EndpointSlice index of the last translation, and its services epoch */
+	json_t *slices;
+	const struct gw_obj **slice_objs;
+	uint64_t slices_epoch;
 };
 
 static uint64_t
@@ -1449,6 +1454,8 @@ gw_translate_memo_free(struct gw_translate_memo *m)
 		if (m->slot[i] != NULL)
 			memo_entry_free(m->slot[i]);
 	free(m->slot);
+	json_decref(m->slices);
+	free(m->slice_objs);
 	free(m);
 }
 
@@ -1588,8 +1595,20 @@ struct svc_eps {
 static int
 index_slices(struct tctx *c)
 {
-	int n = gw_objcache_list(c->cache, GW_KIND_ENDPOINTSLICE, NULL, &c->slice_objs);
+	int n;
 
+	/*
+	 * The same Services and EndpointSlices (same versions) as last time:
+	 * the objects were not replaced, so last time's index still holds.
+	 */
+	if (c->memo != NULL && c->memo->slices != NULL && c->memo->slices_epoch == c->svc_epoch) {
+		c->slices = json_incref(c->memo->slices);
+		c->slice_objs = c->memo->slice_objs;
+		c->slice_objs_borrowed = true;
+		c->eps_cache = json_object();
+		return c->eps_cache == NULL ? -ENOMEM : 0;
+	}
+	n = gw_objcache_list(c->cache, GW_KIND_ENDPOINTSLICE, NULL, &c->slice_objs);
 	if (n < 0)
 		return n;
 	c->slices = json_object();
@@ -1612,6 +1631,14 @@ index_slices(struct tctx *c)
 		}
 		if (json_array_append_new(arr, json_integer(i)) != 0)
 			return -ENOMEM;
+	}
+	if (c->memo != NULL) {
+		json_decref(c->memo->slices);
+		free(c->memo->slice_objs);
+		c->memo->slices = json_incref(c->slices);
+		c->memo->slice_objs = c->slice_objs;
+		c->memo->slices_epoch = c->svc_epoch;
+		c->slice_objs_borrowed = true;
 	}
 	return 0;
 }
@@ -3100,7 +3127,8 @@ ctx_free(struct tctx *c)
 	json_decref(c->statuses);
 	json_decref(c->slices);
 	json_decref(c->eps_cache);
-	free(c->slice_objs);
+	if (!c->slice_objs_borrowed)
+		free(c->slice_objs);
 	free(c->classes);
 	free(c->vip_used);
 	free(c->touched.slot);
@@ -3136,9 +3164,9 @@ gw_translate(struct gw_objcache *cache, const struct gw_translate_params *p,
 	}
 	if (c.memo != NULL)
 		c.memo->round++;
-	rc = index_slices(&c);
+	rc = grant_epoch(&c);
 	if (rc == 0)
-		rc = grant_epoch(&c);
+		rc = index_slices(&c);
 	if (rc == 0)
 		rc = do_classes(&c);
 	if (rc == 0)

@@ -143,6 +143,14 @@ static const char KEY2_B64[] =
 
 static struct gw_objcache *cache;
 static struct gw_translation out;
+/*
+ * Every test translates with a memo that lives as long as the test's cache
+ * (as the daemon does), and tl() checks each result against a translation
+ * of the same cache without a memo: statuses, compiled HTTP rules, L4
+ * services and groups must be identical, so every case here also tests
+ * that what the memo reuses is still right.
+ */
+static struct gw_translate_memo *memo;
 static struct gw_translate_vip pool[4];
 static unsigned int n_pool;
 static int64_t now;
@@ -165,7 +173,8 @@ setup(void **state)
 	now = NOW0;
 	maglev = 0;
 	cache = gw_objcache_new();
-	return cache != NULL ? 0 : -1;
+	memo = gw_translate_memo_new();
+	return cache != NULL && memo != NULL ? 0 : -1;
 }
 
 static int
@@ -173,6 +182,8 @@ teardown(void **state)
 {
 	(void)state;
 	gw_translation_release(&out);
+	gw_translate_memo_free(memo);
+	memo = NULL;
 	gw_objcache_free(cache);
 	cache = NULL;
 	return 0;
@@ -224,6 +235,106 @@ putf(const char *fmt, ...)
 	put(buf);
 }
 
+/* Every object's status, keyed "kind/ns/name" (a new reference). */
+static json_t *
+all_statuses(void)
+{
+	json_t *all = json_object();
+
+	for (int k = 0; k < GW_KIND_COUNT; k++) {
+		const struct gw_obj **v;
+		int n = gw_objcache_list(cache, (enum gw_kind)k, NULL, &v);
+
+		for (int i = 0; i < n; i++) {
+			char key[600];
+
+			if (v[i]->status == NULL)
+				continue;
+			snprintf(key, sizeof(key), "%d/%s/%s", k, v[i]->ns, v[i]->name);
+			json_object_set_new(all, key, json_deep_copy(v[i]->status));
+		}
+		free(v);
+	}
+	return all;
+}
+
+struct digest {
+	char *buf;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+dg(struct digest *d, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(d->buf + d->len, d->cap - d->len, fmt, ap);
+		va_end(ap);
+		if ((size_t)n < d->cap - d->len)
+			break;
+		d->cap = d->cap * 2 + (size_t)n + 1024;
+		d->buf = realloc(d->buf, d->cap);
+		assert_non_null(d->buf);
+	}
+	d->len += (size_t)n;
+}
+
+static int
+digest_walk(const struct gw_route_walk_entry *e, void *arg)
+{
+	struct digest *d = arg;
+	const struct gw_route_rule *r = e->rule;
+
+	dg(d, "g%u %u l=%s vh=%s #%u", e->group, e->port, e->listener->name,
+		e->vhost != NULL ? e->vhost : "-", e->order);
+	if (r == NULL) {
+		dg(d, " (none)\n");
+		return 0;
+	}
+	dg(d, " %s/%s#%u m%u p%d:%s %s h%u q%u f%u t%u/%u", r->route_ns, r->route_name,
+		r->rule_index, e->match_index, (int)e->path_type, e->path,
+		e->method != NULL ? e->method : "*", e->n_headers, e->n_query, r->n_filters,
+		r->timeout_request_ms, r->timeout_backend_request_ms);
+	for (unsigned int i = 0; i < r->n_backends; i++) {
+		const struct gw_route_backend *be = &r->backends[i];
+
+		dg(d, " [%s w%u s%d p%d", be->name, be->weight, (int)be->state, (int)be->proto);
+		for (unsigned int k = 0; k < be->n_endpoints; k++) {
+			char ip[64];
+
+			inet_ntop(be->endpoints[k].family, be->endpoints[k].addr, ip, sizeof(ip));
+			dg(d, " %s:%u", ip, be->endpoints[k].port);
+		}
+		dg(d, "]");
+	}
+	dg(d, "\n");
+	return 0;
+}
+
+/* A text digest of the compiled tables (malloc'd). */
+static char *
+tables_digest(const struct gw_translation *t)
+{
+	struct digest d = {.buf = malloc(4096), .cap = 4096};
+
+	assert_non_null(d.buf);
+	d.buf[0] = '\0';
+	gw_route_table_walk(t->http, digest_walk, &d);
+	for (unsigned int i = 0; i < gw_lb_table_count(t->l4); i++) {
+		const struct gw_lb_service *sv = gw_lb_table_at(t->l4, i);
+		uint64_t h = 1469598103934665603ull;
+
+		for (uint32_t j = 0; j < sv->maglev_size; j++)
+			h = (h ^ sv->lut[j]) * 1099511628211ull;
+		dg(&d, "l4 %s %u %u eps=%u lut=%016llx\n", sv->name, sv->proto, sv->port,
+			sv->n_endpoints, (unsigned long long)h);
+	}
+	return d.buf;
+}
+
 /* Translate the cache; the previous translation is released. */
 static void
 tl(void)
@@ -238,13 +349,41 @@ tl(void)
 	char err[512] = "";
 	int rc;
 
+	struct gw_translation ref;
+	json_t *st_memo, *st_ref;
+	char *a, *b;
+
 	gw_translation_release(&out);
+	p.memo = memo;
 	rc = gw_translate(cache, &p, &out, err, sizeof(err));
 	if (rc != 0)
 		fail_msg("gw_translate: %d: %s", rc, err);
 	assert_non_null(out.http);
 	assert_non_null(out.l4);
 	assert_non_null(out.groups);
+
+	/* the same cache from scratch must give the same answer */
+	st_memo = all_statuses();
+	p.memo = NULL;
+	rc = gw_translate(cache, &p, &ref, err, sizeof(err));
+	if (rc != 0)
+		fail_msg("gw_translate without memo: %d: %s", rc, err);
+	st_ref = all_statuses();
+	if (!json_equal(st_memo, st_ref)) {
+		a = json_dumps(st_memo, JSON_SORT_KEYS);
+		b = json_dumps(st_ref, JSON_SORT_KEYS);
+		fail_msg("statuses differ with and without the memo:\n%s\n%s", a, b);
+	}
+	json_decref(st_memo);
+	json_decref(st_ref);
+	a = tables_digest(&out);
+	b = tables_digest(&ref);
+	if (strcmp(a, b) != 0)
+		fail_msg("compiled tables differ with and without the memo:\n%s\n---\n%s", a, b);
+	free(a);
+	free(b);
+	assert_true(json_equal(out.groups, ref.groups));
+	gw_translation_release(&ref);
 }
 
 static void
