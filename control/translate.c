@@ -480,6 +480,7 @@ struct tctx {
 	json_t *svc_versions;      /* "ns/name" -> version hash, this translation */
 	struct memo_entry *building; /* entry being parsed: records its dependencies */
 	struct pset touched;       /* objects whose status was written or kept */
+	json_t *intern;            /* condition text -> shared condition object */
 	unsigned int memo_hits, memo_misses, status_kept;
 };
 
@@ -2265,6 +2266,36 @@ parse_l4_rules(struct tctx *c, struct troute *r)
 
 /* ---- routes: parents and attachment ---- */
 
+/*
+ * cond_add() for route statuses, sharing equal condition objects: ten
+ * thousand routes mostly carry the same few conditions, and statuses are
+ * read-only once built (renders copy them).
+ */
+static int
+cond_add_shared(struct tctx *c, json_t *arr, const json_t *prev, const char *type, bool ok,
+	const char *reason, const char *message, int64_t gen)
+{
+	char key[1024];
+	json_t *cond;
+
+	cond = condition(prev, type, ok ? "True" : "False", reason, message, gen, c->now);
+	if (cond == NULL)
+		return -ENOMEM;
+	snprintf(key, sizeof(key), "%s\x1f%d\x1f%s\x1f%s\x1f%" PRId64 "\x1f%s", type, ok, reason,
+		message != NULL ? message : "", gen,
+		json_string_value(json_object_get(cond, "lastTransitionTime")));
+	if (strlen(key) < sizeof(key) - 1) {
+		json_t *hit = json_object_get(c->intern, key);
+
+		if (hit != NULL) {
+			json_decref(cond);
+			return json_array_append(arr, hit) == 0 ? 0 : -ENOMEM;
+		}
+		json_object_set(c->intern, key, cond);
+	}
+	return json_array_append_new(arr, cond) == 0 ? 0 : -ENOMEM;
+}
+
 static bool
 ns_allowed(const struct tctx *c, const struct tlistener *l, const char *ns)
 {
@@ -2482,12 +2513,12 @@ route_parents(struct tctx *c, struct troute *r)
 		entry = json_pack("{s:O, s:s, s:o}", "parentRef", pr[i].ref, "controllerName",
 			c->p->controller_name, "conditions", conds);
 		if (entry == NULL || json_array_append_new(r->parents, entry) != 0 ||
-				cond_add(conds, prev_conds, "Accepted", pr[i].attached > 0, pr[i].reason,
-					pr[i].msg, r->o->generation, c->now) != 0 ||
-				cond_add(conds, prev_conds, "ResolvedRefs", r->resolved,
+				cond_add_shared(c, conds, prev_conds, "Accepted", pr[i].attached > 0,
+					pr[i].reason, pr[i].msg, r->o->generation) != 0 ||
+				cond_add_shared(c, conds, prev_conds, "ResolvedRefs", r->resolved,
 					r->resolved ? "ResolvedRefs" : r->res_reason,
 					r->resolved ? "all references resolved" : r->res_msg,
-					r->o->generation, c->now) != 0)
+					r->o->generation) != 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -2677,7 +2708,7 @@ route_new(struct tctx *c, const struct gw_obj *o, struct troute **out)
 	/* parse into the entry's own arena, which outlives this translation */
 	arena_free(&e->a);
 	e->a.failed = false;
-	e->a.blk = 2048; /* a route's parsed form is a few hundred bytes to a few KiB */
+	e->a.blk = 1024; /* a route's parsed form is a few hundred bytes to a few KiB */
 	vec_free(&e->l4_backends);
 	e->n_deps = e->cap_deps = 0;
 	e->dep = NULL;
@@ -3132,6 +3163,7 @@ ctx_free(struct tctx *c)
 	free(c->classes);
 	free(c->vip_used);
 	free(c->touched.slot);
+	json_decref(c->intern);
 	json_decref(c->svc_versions);
 	arena_free(&c->sa);
 	arena_free(&c->a);
@@ -3154,11 +3186,12 @@ gw_translate(struct gw_objcache *cache, const struct gw_translate_params *p,
 	fmt_time(p->now != 0 ? p->now : (int64_t)time(NULL), c.now, sizeof(c.now));
 	c.statuses = json_array();
 	c.svc_versions = json_object();
+	c.intern = json_object();
 	c.vip_used = calloc(p->n_vips + 1, 1);
 	c.memo = p->memo;
 	out->groups = json_array();
 	if (c.statuses == NULL || c.vip_used == NULL || out->groups == NULL ||
-			c.svc_versions == NULL) {
+			c.svc_versions == NULL || c.intern == NULL) {
 		rc = -ENOMEM;
 		goto fail;
 	}
