@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Route table compiler and matcher; the contract is in gw_route.h.
+ * Route table compiler; the contract is in gw_route.h, the table's layout
+ * in gw_route_int.h, the lookup in gw_route_match.c.
  *
  * Everything a table holds lives in one arena of a few large blocks, so
  * freeing is a walk over the blocks plus regfree() of each compiled
@@ -11,10 +12,7 @@
  * ranked once by (created, "ns/name"), each match gets an integer key,
  * the listener's matches are put in precedence order once (by class of
  * equal keys, then route rank) and dealt out to their virtual hosts;
- * exact and prefix keys are grouped by hashing, not sorting. Lookups go through small immutable open-addressing hash
- * tables at every level (group id, listener hostname, virtual host name,
- * exact path, path prefix), so their cost depends on the request and on
- * how many matches share its path, never on the size of the table.
+ * exact and prefix keys are grouped by hashing, not sorting.
  */
 #include <regex.h>
 #include <stdarg.h>
@@ -24,127 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_route.h"
+#include "gw_route_int.h"
 
 #define AR_BLK_MIN   (64u * 1024)
 #define AR_BLK_MAX   (4u * 1024 * 1024)
 /* Blocks this large are mapped on their own, in huge pages where the kernel has them. */
 #define AR_HUGE      (2u * 1024 * 1024)
 #define AR_ALIGN     8u
-/* A DNS name is at most 253 characters: longer Hosts only match "any". */
-#define HOST_MAX     253
-#define HOST_SFX_MAX 128
-/* Segment boundaries hashed per request; deeper paths scan linearly. */
-#define PATH_CANDS   64
-#define FNV_OFF      2166136261u
-#define FNV_PRIME    16777619u
-
-struct ar_blk {
-	struct ar_blk *next;
-	size_t size;
-	size_t used;
-	size_t mapped;             /* 0: calloc'ed; else mmap'ed, this many bytes */
-	max_align_t data[];
-};
-
-struct re_node {
-	regex_t re;
-	struct re_node *next;
-};
-
-/*
- * 16 bytes, four to a cache line. key NULL: empty slot. Keys live inside
- * what they map to (a vhost's or a match's buf[]), so that comparing one
- * touches memory the lookup needs next anyway; a: an index (listener,
- * vhost, or the start of a run of matches in vhost->runs).
- */
-struct hslot {
-	const char *key;
-	uint32_t hash;
-	uint32_t a;
-};
-
-struct htab {
-	uint32_t mask;
-	struct hslot *slot;        /* NULL: empty table */
-};
-
-/* Per header / query match: what the hot path needs beside the spec copy. */
-struct ckv {
-	uint32_t name_len;
-	uint32_t value_len;
-	const regex_t *re;
-};
-
-/*
- * Cache-line aligned; the lookup reads it all: the hash table key points
- * to buf[], right after key_len. What only the build needs (created,
- * "ns/name", build order) stays in the builder's temporaries.
- */
-struct cmatch {
-	const struct gw_route_rule *rule;
-	const regex_t *path_re;
-	const char *method;
-	const struct gw_route_kv_match *kv; /* n_headers headers, then n_query parameters */
-	const struct ckv *ck;      /* the same, what the lookup needs beside */
-	uint32_t method_len;
-	unsigned int n_headers;
-	unsigned int n_query;
-	unsigned int match_index;
-	enum gw_route_path_type path_type;
-	uint32_t path_len;
-	uint32_t key_hash;         /* path_hash(buf, key_len) */
-	uint32_t key_len;          /* PathPrefix: without its trailing '/' */
-	char buf[];                /* the path, as given */
-};
-
-struct vhost {
-	const char *name;          /* buf */
-	uint32_t len;
-	/* Bit (length % 64) of every key: most probes end here, without a miss. */
-	uint64_t exact_lens;
-	uint64_t prefix_lens;
-	uint32_t n;                /* matches, in order[] */
-	uint32_t n_exact;          /* order[0, n_exact) are Exact */
-	uint32_t n_prefix;         /* then PathPrefix, then RegularExpression */
-	const struct cmatch **order;
-	const struct cmatch **runs; /* Exact and PathPrefix grouped by key */
-	struct htab exact;         /* path -> run starting at runs[a] */
-	struct htab prefix;        /* prefix without trailing '/' -> run at runs[a] */
-	char buf[];
-};
-
-struct lst {
-	struct gw_route_listener pub;
-	uint32_t n_vhosts;
-	struct vhost **vhosts;     /* selection order */
-	struct htab vh_exact;      /* name -> vhosts[a] */
-	struct htab vh_wild;       /* suffix after "*." -> vhosts[a] */
-	const struct vhost *vh_any;
-};
-
-struct grp {
-	uint32_t id;
-	int family;
-	uint8_t vip[16];
-	uint16_t port;
-	uint32_t n_lst;
-	struct lst *lst;           /* selection order */
-	struct htab l_exact;
-	struct htab l_wild;
-	const struct lst *l_any;
-};
-
-struct gw_route_table {
-	struct ar_blk *blk;
-	size_t next_blk;
-	size_t bytes;
-	struct re_node *regexes;
-	uint32_t n_groups;
-	struct grp *groups;        /* spec order */
-	uint32_t gmask;
-	uint32_t *gslot;           /* index + 1 into groups[], 0: empty */
-};
 
 struct bctx {
 	struct gw_route_table *t;
@@ -156,28 +40,6 @@ struct bctx {
 
 /* ---- small helpers ---- */
 
-static inline unsigned char
-lc(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-static bool
-eq_icase(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (lc((unsigned char)a[i]) != lc((unsigned char)b[i]))
-			return false;
-	return true;
-}
-
-/* Hostnames hash backwards so that one pass yields every suffix's hash. */
-static inline uint32_t
-host_step(uint32_t h, char c)
-{
-	return (h ^ lc((unsigned char)c)) * FNV_PRIME;
-}
-
 static uint32_t
 host_hash(const char *s, size_t len)
 {
@@ -186,13 +48,6 @@ host_hash(const char *s, size_t len)
 	for (size_t i = len; i-- > 0;)
 		h = host_step(h, s[i]);
 	return h;
-}
-
-/* Paths hash forwards so that one pass yields every prefix's hash. */
-static inline uint32_t
-path_step(uint32_t h, char c)
-{
-	return (h ^ (unsigned char)c) * FNV_PRIME;
 }
 
 static uint32_t
@@ -205,15 +60,6 @@ path_hash(const char *s, size_t len)
 	return h;
 }
 
-static inline uint32_t
-mix(uint32_t h)
-{
-	h ^= h >> 15;
-	h *= 0x2c1b3c6du;
-	h ^= h >> 12;
-	return h;
-}
-
 static uint32_t
 pow2_cap(uint32_t n)
 {
@@ -223,32 +69,6 @@ pow2_cap(uint32_t n)
 	while (c < n + n / 2 + 1)
 		c <<= 1;
 	return c;
-}
-
-/* @key (NUL-terminated) equals @s[0, len) ignoring case; never reads past its NUL. */
-static bool
-eq_key(const char *key, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (key[i] == '\0' || lc((unsigned char)key[i]) != lc((unsigned char)s[i]))
-			return false;
-	return key[len] == '\0';
-}
-
-/* Hostname tables: NUL-terminated lower-case keys, any-case @key. */
-static const struct hslot *
-htab_find(const struct htab *h, const char *key, size_t len, uint32_t hash)
-{
-	if (h->slot == NULL)
-		return NULL;
-	for (uint32_t i = mix(hash) & h->mask;; i = (i + 1) & h->mask) {
-		const struct hslot *s = &h->slot[i];
-
-		if (s->key == NULL)
-			return NULL;
-		if (s->hash == hash && eq_key(s->key, key, len))
-			return s;
-	}
 }
 
 /* The caller checked the key is absent and sized the table (pow2_cap). */
@@ -462,12 +282,6 @@ ar_host(struct bctx *c, const char *s, uint32_t *len)
 	return p;
 }
 
-static bool
-is_wild(const char *s, uint32_t len)
-{
-	return len >= 2 && s[0] == '*' && s[1] == '.';
-}
-
 static uint32_t
 labels(const char *s, uint32_t len)
 {
@@ -524,28 +338,6 @@ re_compile(struct bctx *c, const char *pat, const char *what, const char *lname,
 	n->next = c->t->regexes;
 	c->t->regexes = n;
 	return &n->re;
-}
-
-/* Without REG_STARTEND the subject must be NUL-terminated: copy it. */
-static bool
-re_ok(const regex_t *re, const char *s, size_t len)
-{
-#ifdef REG_STARTEND
-	regmatch_t pm[1];
-
-	pm[0].rm_so = 0;
-	pm[0].rm_eo = (regoff_t)len;
-	return regexec(re, s != NULL ? s : "", 1, pm, REG_STARTEND) == 0;
-#else
-	char buf[1024];
-
-	if (len >= sizeof(buf))
-		return false;
-	if (len > 0)
-		memcpy(buf, s, len);
-	buf[len] = '\0';
-	return regexec(re, buf, 0, NULL, 0) == 0;
-#endif
 }
 
 /* ---- compiling rules ---- */
@@ -1690,21 +1482,6 @@ table_estimate(const struct gw_route_table_spec *spec)
 	return n;
 }
 
-static const struct grp *
-group_find(const struct gw_route_table *t, uint32_t id)
-{
-	if (t->gslot == NULL)
-		return NULL;
-	for (uint32_t i = mix(id) & t->gmask;; i = (i + 1) & t->gmask) {
-		uint32_t s = t->gslot[i];
-
-		if (s == 0)
-			return NULL;
-		if (t->groups[s - 1].id == id)
-			return &t->groups[s - 1];
-	}
-}
-
 struct gw_route_table *
 gw_route_table_build(const struct gw_route_table_spec *spec, char *err, size_t errlen)
 {
@@ -1783,428 +1560,4 @@ size_t
 gw_route_table_size(const struct gw_route_table *t)
 {
 	return t == NULL ? 0 : t->bytes;
-}
-
-/* ---- lookup ---- */
-
-bool
-gw_route_path_prefix_match(const char *prefix, size_t prefix_len, const char *path,
-	size_t path_len)
-{
-	if (prefix_len > 0 && prefix[prefix_len - 1] == '/')
-		prefix_len--;
-	if (path_len < prefix_len || memcmp(prefix, path, prefix_len) != 0)
-		return false;
-	return path_len == prefix_len || path[prefix_len] == '/';
-}
-
-bool
-gw_route_host_match(const char *pattern, const char *host, size_t host_len)
-{
-	size_t pl = pattern == NULL ? 0 : strlen(pattern);
-
-	if (host == NULL)
-		host_len = 0;
-	if (host_len > 0 && host[host_len - 1] == '.')
-		host_len--;
-	if (pl > 0 && pattern[pl - 1] == '.')
-		pl--;
-	if (pl == 0 || (pl == 1 && pattern[0] == '*'))
-		return true;
-	if (is_wild(pattern, (uint32_t)pl)) {
-		size_t sl = pl - 1; /* ".example.com" */
-
-		return host_len > sl && eq_icase(pattern + 1, host + host_len - sl, sl);
-	}
-	return host_len == pl && eq_icase(pattern, host, pl);
-}
-
-/* The request's Host, split once for every hostname table it meets. */
-struct hostkey {
-	const char *s;
-	uint32_t len;
-	bool valid;                /* 0 < len <= HOST_MAX: may match a hostname */
-	uint32_t hash;
-	uint32_t n_sfx;            /* suffixes after a '.', shortest first */
-	uint32_t sfx_off[HOST_SFX_MAX];
-	uint32_t sfx_hash[HOST_SFX_MAX];
-};
-
-static void
-host_key(const char *h, size_t len, struct hostkey *hk)
-{
-	uint32_t hv = FNV_OFF;
-
-	if (h == NULL)
-		len = 0;
-	if (len > 0 && h[0] == '[') {
-		/* IPv6 literal: its colons are not a port separator. */
-		const char *e = memchr(h, ']', len);
-
-		if (e != NULL)
-			len = (size_t)(e - h) + 1;
-	} else if (len > 0) {
-		const char *e = memchr(h, ':', len);
-
-		if (e != NULL)
-			len = (size_t)(e - h);
-	}
-	if (len > 0 && h[len - 1] == '.')
-		len--;
-	hk->s = h;
-	hk->n_sfx = 0;
-	hk->valid = len > 0 && len <= HOST_MAX;
-	if (!hk->valid)
-		return;
-	hk->len = (uint32_t)len;
-	for (uint32_t i = (uint32_t)len; i-- > 0;) {
-		/* A wildcard needs a non-empty label before its suffix. */
-		if (h[i] == '.' && i > 0 && i + 1 < len && hk->n_sfx < HOST_SFX_MAX) {
-			hk->sfx_off[hk->n_sfx] = i + 1;
-			hk->sfx_hash[hk->n_sfx] = hv;
-			hk->n_sfx++;
-		}
-		hv = host_step(hv, h[i]);
-	}
-	hk->hash = hv;
-}
-
-/* Exact, then the wildcard with the longest suffix; the index in a. */
-static const struct hslot *
-host_select(const struct htab *exact, const struct htab *wild, const struct hostkey *hk)
-{
-	const struct hslot *s;
-
-	if (!hk->valid)
-		return NULL;
-	s = htab_find(exact, hk->s, hk->len, hk->hash);
-	if (s != NULL || wild->slot == NULL)
-		return s;
-	for (uint32_t k = hk->n_sfx; k-- > 0;) {
-		uint32_t off = hk->sfx_off[k];
-
-		s = htab_find(wild, hk->s + off, hk->len - off, hk->sfx_hash[k]);
-		if (s != NULL)
-			return s;
-	}
-	return NULL;
-}
-
-static bool
-header_get(const struct gw_route_req *req, const char *name, uint32_t nlen, const char **v,
-	size_t *vlen)
-{
-	for (unsigned int i = 0; i < req->n_headers; i++) {
-		const struct gw_route_header *h = &req->headers[i];
-
-		if (h->name_len == nlen && eq_icase(h->name, name, nlen)) {
-			*v = h->value;
-			*vlen = h->value_len;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool
-query_get(const char *q, size_t qlen, const char *name, uint32_t nlen, const char **v,
-	size_t *vlen)
-{
-	if (q == NULL)
-		return false;
-	for (size_t s = 0, e; s < qlen; s = e + 1) {
-		const char *eq;
-
-		for (e = s; e < qlen && q[e] != '&'; e++)
-			;
-		eq = memchr(q + s, '=', e - s);
-		if ((size_t)((eq != NULL ? eq : q + e) - (q + s)) != nlen ||
-			memcmp(q + s, name, nlen) != 0)
-			continue;
-		*v = eq != NULL ? eq + 1 : q + e;
-		*vlen = eq != NULL ? (size_t)(q + e - eq - 1) : 0;
-		return true;
-	}
-	return false;
-}
-
-static bool
-value_ok(const struct ckv *k, const char *want, const char *v, size_t vlen)
-{
-	if (k->re != NULL)
-		return re_ok(k->re, v, vlen);
-	return vlen == k->value_len && memcmp(v, want, vlen) == 0;
-}
-
-/* Everything but the path, which the caller has checked. */
-static bool
-conds_ok(const struct cmatch *m, const struct gw_route_req *req)
-{
-	const char *v;
-	size_t vlen;
-
-	if (m->method != NULL && (req->method_len != m->method_len ||
-		(m->method_len != 0 && memcmp(req->method, m->method, m->method_len) != 0)))
-		return false;
-	for (unsigned int i = 0; i < m->n_headers; i++) {
-		if (!header_get(req, m->kv[i].name, m->ck[i].name_len, &v, &vlen) ||
-			!value_ok(&m->ck[i], m->kv[i].value, v, vlen))
-			return false;
-	}
-	for (unsigned int i = m->n_headers; i < m->n_headers + m->n_query; i++) {
-		if (!query_get(req->query, req->query_len, m->kv[i].name, m->ck[i].name_len,
-			&v, &vlen) ||
-			!value_ok(&m->ck[i], m->kv[i].value, v, vlen))
-			return false;
-	}
-	return true;
-}
-
-/*
- * Path tables: a slot's key is the buf[] of the first match of its run
- * (vhost->runs[a]), so the key compare reads the match itself.
- */
-static const struct cmatch *
-path_find(const struct htab *h, const char *p, size_t len, uint32_t hash, uint32_t *start)
-{
-	if (h->slot == NULL)
-		return NULL;
-	for (uint32_t i = mix(hash) & h->mask;; i = (i + 1) & h->mask) {
-		const struct hslot *s = &h->slot[i];
-		const struct cmatch *m;
-
-		if (s->key == NULL)
-			return NULL;
-		if (s->hash != hash)
-			continue;
-		m = (const struct cmatch *)(const void *)(s->key - offsetof(struct cmatch, buf));
-		if (m->key_len == len && memcmp(m->buf, p, len) == 0) {
-			*start = s->a;
-			return m;
-		}
-	}
-}
-
-/* First match of the run at runs[start] (= @m) whose other conditions hold. */
-static const struct cmatch *
-run_match(const struct vhost *v, const struct cmatch *m, uint32_t start,
-	const struct gw_route_req *req)
-{
-	if (m == NULL)
-		return NULL;
-	if (conds_ok(m, req))
-		return m;
-	for (uint32_t i = start + 1; i < v->n_exact + v->n_prefix; i++) {
-		const struct cmatch *o = v->runs[i];
-
-		if (o->path_type != m->path_type || o->key_len != m->key_len ||
-			memcmp(o->buf, m->buf, m->key_len) != 0)
-			break;
-		if (conds_ok(o, req))
-			return o;
-	}
-	return NULL;
-}
-
-static const struct cmatch *
-vhost_match(const struct vhost *v, const struct gw_route_req *req)
-{
-	const char *p = req->path != NULL ? req->path : "";
-	size_t plen = req->path != NULL ? req->path_len : 0;
-	const struct cmatch *m;
-
-	if (v->n_exact + v->n_prefix != 0 && plen <= UINT32_MAX) {
-		uint32_t cl[PATH_CANDS], ch[PATH_CANDS], nc = 0, h = FNV_OFF, st = 0;
-		bool deep = false;
-
-		/* One pass hashes the whole path and every prefix ending before a '/'. */
-		for (size_t i = 0; i < plen; i++) {
-			if (p[i] == '/') {
-				if (nc < PATH_CANDS) {
-					cl[nc] = (uint32_t)i;
-					ch[nc] = h;
-					nc++;
-				} else {
-					deep = true;
-				}
-			}
-			h = path_step(h, p[i]);
-		}
-		if (v->exact_lens & (1ull << (plen & 63))) {
-			m = path_find(&v->exact, p, plen, h, &st);
-			m = run_match(v, m, st, req);
-			if (m != NULL)
-				return m;
-		}
-		if (v->n_prefix != 0 && !deep) {
-			/* Longest prefix first is precedence order (see cm_cmp). */
-			if (v->prefix_lens & (1ull << (plen & 63))) {
-				m = path_find(&v->prefix, p, plen, h, &st);
-				m = run_match(v, m, st, req);
-				if (m != NULL)
-					return m;
-			}
-			for (uint32_t k = nc; k-- > 0;) {
-				if (!(v->prefix_lens & (1ull << (cl[k] & 63))))
-					continue;
-				m = path_find(&v->prefix, p, cl[k], ch[k], &st);
-				m = run_match(v, m, st, req);
-				if (m != NULL)
-					return m;
-			}
-		} else if (v->n_prefix != 0) {
-			for (uint32_t i = v->n_exact; i < v->n_exact + v->n_prefix; i++) {
-				m = v->order[i];
-				if (gw_route_path_prefix_match(m->buf, m->key_len, p, plen) &&
-					conds_ok(m, req))
-					return m;
-			}
-		}
-	}
-	for (uint32_t i = v->n_exact + v->n_prefix; i < v->n; i++) {
-		m = v->order[i];
-		if (re_ok(m->path_re, p, plen) && conds_ok(m, req))
-			return m;
-	}
-	return NULL;
-}
-
-int
-gw_route_match(const struct gw_route_table *t, const struct gw_route_req *req,
-	struct gw_route_result *res)
-{
-	struct hostkey hk;
-	const struct grp *g;
-	const struct lst *l;
-	const struct vhost *v;
-	const struct cmatch *m;
-	const struct hslot *s;
-
-	res->status = 404;
-	res->listener = NULL;
-	res->rule = NULL;
-	res->match_index = 0;
-	if (t == NULL || req == NULL)
-		return 404;
-	g = group_find(t, req->group);
-	if (g == NULL || g->n_lst == 0)
-		return 404;
-	host_key(req->host, req->host_len, &hk);
-	s = host_select(&g->l_exact, &g->l_wild, &hk);
-	l = s != NULL ? &g->lst[s->a] : g->l_any;
-	if (l == NULL)
-		return 404;
-	res->listener = &l->pub;
-	s = host_select(&l->vh_exact, &l->vh_wild, &hk);
-	v = s != NULL ? l->vhosts[s->a] : l->vh_any;
-	if (v == NULL)
-		return 404;
-	m = vhost_match(v, req);
-	if (m == NULL)
-		return 404;
-	res->status = 0;
-	res->rule = m->rule;
-	res->match_index = m->match_index;
-	return 0;
-}
-
-int
-gw_route_pick_backend(const struct gw_route_rule *rule, uint32_t rnd,
-	const struct gw_route_backend **be)
-{
-	uint32_t r;
-
-	*be = NULL;
-	if (rule == NULL || rule->n_backends == 0 || rule->total_weight == 0)
-		return 500;
-	r = rnd % rule->total_weight;
-	for (unsigned int i = 0; i < rule->n_backends; i++) {
-		const struct gw_route_backend *b = &rule->backends[i];
-
-		if (r >= b->weight) {
-			r -= b->weight;
-			continue;
-		}
-		switch (b->state) {
-		case GW_ROUTE_BACKEND_OK:
-			*be = b;
-			/* OK without endpoints is what a drained Service looks like: 503. */
-			return b->n_endpoints != 0 ? 0 : 503;
-		case GW_ROUTE_BACKEND_NO_ENDPOINTS:
-			*be = b;
-			return 503;
-		default:
-			return 500;
-		}
-	}
-	return 500;
-}
-
-/* ---- walk ---- */
-
-static int
-walk_match(const struct grp *g, const struct lst *l, const struct vhost *v, uint32_t order,
-	const struct cmatch *m, int (*fn)(const struct gw_route_walk_entry *e, void *arg),
-	void *arg)
-{
-	struct gw_route_walk_entry e = {
-		.group = g->id,
-		.family = g->family,
-		.vip = g->vip,
-		.port = g->port,
-		.listener = &l->pub,
-		.vhost = v != NULL ? v->name : NULL,
-		.order = order,
-	};
-
-	if (m != NULL) {
-		e.rule = m->rule;
-		e.match_index = m->match_index;
-		e.path_type = m->path_type;
-		e.path = m->buf;
-		e.method = m->method;
-		e.n_headers = m->n_headers;
-		e.headers = m->n_headers != 0 ? m->kv : NULL;
-		e.n_query = m->n_query;
-		e.query = m->n_query != 0 ? m->kv + m->n_headers : NULL;
-	}
-	return fn(&e, arg);
-}
-
-int
-gw_route_table_walk(const struct gw_route_table *t,
-	int (*fn)(const struct gw_route_walk_entry *e, void *arg), void *arg)
-{
-	int rc;
-
-	if (t == NULL || fn == NULL)
-		return 0;
-	for (uint32_t gi = 0; gi < t->n_groups; gi++) {
-		const struct grp *g = &t->groups[gi];
-
-		for (uint32_t li = 0; li < g->n_lst; li++) {
-			const struct lst *l = &g->lst[li];
-
-			if (l->n_vhosts == 0) {
-				rc = walk_match(g, l, NULL, 0, NULL, fn, arg);
-				if (rc != 0)
-					return rc;
-			}
-			for (uint32_t vi = 0; vi < l->n_vhosts; vi++) {
-				const struct vhost *v = l->vhosts[vi];
-
-				if (v->n == 0) {
-					rc = walk_match(g, l, v, 0, NULL, fn, arg);
-					if (rc != 0)
-						return rc;
-				}
-				for (uint32_t k = 0; k < v->n; k++) {
-					rc = walk_match(g, l, v, k, v->order[k], fn, arg);
-					if (rc != 0)
-						return rc;
-				}
-			}
-		}
-	}
-	return 0;
 }
