@@ -33,6 +33,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include "gw_hash.h"
 #include "manifest_int.h"
 
 /* Directory nesting followed under the root. */
@@ -98,23 +99,13 @@ now_ns(void)
 }
 
 static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static uint64_t
 own_hash(enum gw_kind kind, const char *ns, const char *name)
 {
 	unsigned char k = (unsigned char)kind;
-	uint64_t h = fnv(0xcbf29ce484222325ull, &k, 1);
+	uint64_t h = gw_fnv64(GW_FNV64_INIT, &k, 1);
 
-	h = fnv(h, ns, strlen(ns) + 1);
-	h = fnv(h, name, strlen(name));
+	h = gw_fnv64(h, ns, strlen(ns) + 1);
+	h = gw_fnv64(h, name, strlen(name));
 	return h ^ (h >> 31);
 }
 

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "gw_hash.h"
 #include "translate_int.h"
 
 /* ---- memo: what stays valid across translations ---- */
@@ -68,28 +69,18 @@ struct gw_translate_memo {
 };
 
 static uint64_t
-fnv64(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static uint64_t
 fnv_str(uint64_t h, const char *s)
 {
-	return fnv64(h, s != NULL ? s : "\xff", s != NULL ? strlen(s) + 1 : 1);
+	return gw_fnv64(h, s != NULL ? s : "\xff", s != NULL ? strlen(s) + 1 : 1);
 }
 
 static uint64_t
 fnv_u64(uint64_t h, uint64_t v)
 {
-	return fnv64(h, &v, sizeof(v));
+	return gw_fnv64(h, &v, sizeof(v));
 }
 
-#define FNV_INIT 0xcbf29ce484222325ull
+#define FNV_INIT GW_FNV64_INIT
 
 struct gw_translate_memo *
 gw_translate_memo_new(void)
