@@ -52,6 +52,7 @@ struct gw_app_gateway {
 	int64_t last_time;
 	unsigned int n_certs;
 	json_t *logged_errors;          /* manifest errors already logged (thread only) */
+	uint64_t logged_scans;          /* manifest scans when they were logged (thread only) */
 };
 
 static uint64_t
@@ -246,8 +247,16 @@ gateway_thread(void *arg)
 			usleep(100 * 1000);
 			continue;
 		}
-		if (rc >= 0)
-			log_file_errors(g);
+		if (rc >= 0) {
+			struct gw_manifest_stats ms;
+
+			/* only a rescan can add or clear errors (a refused file returns 0) */
+			gw_manifest_dir_stats(g->dir, &ms);
+			if (ms.scans != g->logged_scans) {
+				g->logged_scans = ms.scans;
+				log_file_errors(g);
+			}
+		}
 		if (rc > 0 || g->retranslate) {
 			g->retranslate = false;
 			translate_publish(app, err, sizeof(err));
