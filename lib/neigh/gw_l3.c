@@ -81,7 +81,13 @@ gw_l3_add_addr(struct gw_l3 *l3, uint16_t port, int family, const void *ip, uint
 int
 gw_l3_add_vip(struct gw_l3 *l3, int family, const void *ip)
 {
-	struct gw_l3_local loc = { .family = (uint8_t)family, .kind = GW_L3_VIP,
+	return gw_l3_add_local(l3, family, ip, GW_L3_VIP);
+}
+
+int
+gw_l3_add_local(struct gw_l3 *l3, int family, const void *ip, enum gw_l3_local_kind kind)
+{
+	struct gw_l3_local loc = { .family = (uint8_t)family, .kind = (uint8_t)kind,
 		.plen = (uint8_t)(alen(family) * 8) };
 
 	if (l3->final || (family != AF_INET && family != AF_INET6))

@@ -25,6 +25,7 @@ enum gw_l3_local_kind {
 	GW_L3_NOT_LOCAL = 0,
 	GW_L3_PORT_ADDR = 1,
 	GW_L3_VIP = 2,
+	GW_L3_SNAT = 3,         /* SNAT pool address: answered like a VIP, replies only */
 };
 
 enum gw_l3_route_type {
@@ -77,6 +78,8 @@ struct gw_l3 {
 struct gw_l3 *gw_l3_create(uint16_t n_ports, int socket);
 int gw_l3_add_addr(struct gw_l3 *l3, uint16_t port, int family, const void *ip, uint8_t plen);
 int gw_l3_add_vip(struct gw_l3 *l3, int family, const void *ip);
+/* A VIP or SNAT pool address (@kind GW_L3_VIP or GW_L3_SNAT), answered on every port. */
+int gw_l3_add_local(struct gw_l3 *l3, int family, const void *ip, enum gw_l3_local_kind kind);
 /*
  * Add a static route. @port < 0: the port whose subnet holds @via
  * (-ENETUNREACH if none). Duplicate prefixes: -EEXIST.

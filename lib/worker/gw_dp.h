@@ -46,6 +46,24 @@ struct gw_dp_gateway {
 	struct gw_lb_table *l4;         /* TCP/UDP listeners */
 };
 
+/* Most SNAT pool addresses per family. */
+#define GW_DP_MAX_SNAT 16
+
+/*
+ * L4 parameters from the configuration (l4 = { ... } and snat = [ ... ]):
+ * flow timeouts per class (enum gw_flow_class order) and the SNAT
+ * addresses and port range. With no pool address of a family, flows of
+ * that family are SNAT'd to the address of the port facing the backend.
+ */
+struct gw_dp_l4_params {
+	uint32_t timeout_ms[5];         /* syn, established, closing, time_wait, udp */
+	uint16_t snat_port_lo;          /* host order, default 1024 */
+	uint16_t snat_port_hi;          /* default 65535 */
+	uint8_t n_snat4, n_snat6;
+	uint8_t snat4[GW_DP_MAX_SNAT][4];
+	uint8_t snat6[GW_DP_MAX_SNAT][16];
+};
+
 struct gw_dp {
 	struct gw_gen gen;              /* first: lib/gen header */
 	struct gw_l3 *l3;               /* = l3_part->l3: addresses, VIPs, routes */
@@ -53,6 +71,7 @@ struct gw_dp {
 	struct gw_lb_table *l4;         /* = gateway->l4, may be NULL */
 	uint32_t idle_sleep_us;         /* worker back-off when idle; 0 = busy poll */
 	struct gw_neigh_params neigh;   /* in TSC cycles */
+	struct gw_dp_l4_params l4p;
 	struct gw_dp_l3 *l3_part;       /* holds a reference */
 	struct gw_dp_gateway *gateway;  /* holds a reference, or NULL */
 };

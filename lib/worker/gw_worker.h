@@ -55,6 +55,7 @@ struct gw_worker_conf {
 	struct rte_mempool *pool;
 	struct gw_gen_domain *gen;
 	uint32_t neigh_capacity;        /* default 4096 */
+	uint32_t max_flows;             /* L4 flows per family; default 65536 */
 };
 
 struct gw_worker_txq {
@@ -126,6 +127,26 @@ void gw_worker_stop(struct gw_worker *w);
 int gw_worker_call(struct gw_worker *w, void (*fn)(struct gw_worker *w, void *arg), void *arg,
 	unsigned int timeout_ms);
 void gw_worker_run_requests(struct gw_worker *w);
+
+/* One L4 flow as `dpgwctl show flows` prints it. Addresses in network order. */
+struct gw_l4_flow_info {
+	uint8_t family;                 /* AF_INET or AF_INET6 */
+	uint8_t proto;                  /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t state;                  /* enum gw_flow_state (gw_flow_state_name()) */
+	uint16_t svc;                   /* the L4 table's service id when it was created */
+	uint32_t idle_ms;
+	uint8_t client[16], vip[16], backend[16], snat[16];
+	uint16_t client_port, vip_port, backend_port, snat_port;   /* host order */
+};
+
+/*
+ * Run on the worker (gw_worker_call()): copy up to @max of its flows into
+ * @out. Returns how many were copied; *@total is how many it holds.
+ */
+unsigned int gw_worker_flow_dump(struct gw_worker *w, struct gw_l4_flow_info *out,
+	unsigned int max, uint32_t *total);
+/* Flow table capacity per family (0 if none). */
+uint32_t gw_worker_flow_capacity(const struct gw_worker *w);
 
 /* Internal to lib/worker: packet handlers in gw_services.c. */
 void gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
