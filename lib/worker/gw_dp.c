@@ -98,8 +98,15 @@ gw_dp_alloc(void)
 {
 	struct gw_dp *dp = calloc(1, sizeof(*dp));
 
-	if (dp != NULL)
+	static const struct gw_dp_l4_params l4_defaults = {
+		.timeout_ms = { 10000, 900000, 60000, 10000, 60000 },
+		.snat_port_lo = 1024, .snat_port_hi = 65535,
+	};
+
+	if (dp != NULL) {
 		dp->gen.free = dp_gen_free;
+		dp->l4p = l4_defaults;
+	}
 	return dp;
 }
 

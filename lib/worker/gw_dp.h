@@ -76,7 +76,7 @@ struct gw_dp {
 	struct gw_dp_gateway *gateway;  /* holds a reference, or NULL */
 };
 
-/* Allocate an empty root whose ->gen.free drops its parts' references. */
+/* Allocate an empty root whose ->gen.free drops its parts' references (L4 defaults set). */
 struct gw_dp *gw_dp_alloc(void);
 /* Free a root that was never published. */
 void gw_dp_free(struct gw_dp *dp);

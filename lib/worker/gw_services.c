@@ -110,8 +110,8 @@ ipv4_finish(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, struct rte_i
  * neighbour in @k: neighbour resolution, MAC addresses, IPv4 checksum.
  * Consumes @m. True when it went out or waits for its next hop.
  */
-static bool
-send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh_key *k)
+bool
+gw_worker_send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh_key *k)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	int rc;
@@ -138,8 +138,8 @@ send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh_key *k)
  * the gateway originates. True when it went out or waits for its next hop;
  * false when it was dropped (counted).
  */
-static bool
-send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
+bool
+gw_worker_send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
 {
 	struct gw_neigh_key k = { .family = (uint8_t)family };
 
@@ -147,7 +147,7 @@ send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst)
 		gw_worker_drop(w, m, GW_CNT_drop_no_route);
 		return false;
 	}
-	return send_via(w, m, &k);
+	return gw_worker_send_via(w, m, &k);
 }
 
 /* ---- ARP ---- */
@@ -290,8 +290,14 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	struct rte_icmp_hdr *icmp;
 	uint32_t tmp;
 
-	if (gw_l3_local_lookup(w->dp->l3, AF_INET, &ip->dst_addr, NULL) == GW_L3_NOT_LOCAL) {
+	enum gw_l3_local_kind kind = gw_l3_local_lookup(w->dp->l3, AF_INET, &ip->dst_addr, NULL);
+
+	if (kind == GW_L3_NOT_LOCAL) {
 		gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
+		return;
+	}
+	if (likely(p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP)) {
+		gw_l4_input(w, port, m, p, kind);
 		return;
 	}
 	if (p->l4_proto != IPPROTO_ICMP) {
@@ -299,6 +305,10 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 		return;
 	}
 	icmp = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, p->l4_off);
+	if (p->l4_len >= sizeof(*icmp) && (icmp->icmp_type == 3 || icmp->icmp_type == 11)) {
+		gw_l4_icmp_error(w, port, m, p, kind);
+		return;
+	}
 	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0 ||
 			p->l4_len < sizeof(*icmp)) {
 		gw_worker_drop(w, m, GW_CNT_drop_icmp_unhandled);
@@ -320,7 +330,7 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	ip->time_to_live = 64;
 	ip->fragment_offset = 0;
 	reuse_rx_mbuf(m);
-	if (send_ip(w, m, AF_INET, &ip->dst_addr))
+	if (gw_worker_send_ip(w, m, AF_INET, &ip->dst_addr))
 		GW_CNT_INC(&w->stats, icmp_echo_tx);
 }
 
@@ -544,12 +554,19 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, p->l3_off);
 	uint8_t *l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, p->l4_off);
 	bool mcast = ip6->dst_addr[0] == 0xff;
+	enum gw_l3_local_kind kind = GW_L3_NOT_LOCAL;
 	uint8_t tmp[16];
 
-	if (!mcast && gw_l3_local_lookup(w->dp->l3, AF_INET6, ip6->dst_addr, NULL) ==
-			GW_L3_NOT_LOCAL) {
-		gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
-		return;
+	if (!mcast) {
+		kind = gw_l3_local_lookup(w->dp->l3, AF_INET6, ip6->dst_addr, NULL);
+		if (kind == GW_L3_NOT_LOCAL) {
+			gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
+			return;
+		}
+		if (likely(p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP)) {
+			gw_l4_input(w, port, m, p, kind);
+			return;
+		}
 	}
 	if (p->l4_proto != GW_PKT_IPPROTO_ICMPV6) {
 		gw_worker_drop(w, m, mcast ? GW_CNT_drop_not_for_us : GW_CNT_drop_no_listener);
@@ -560,6 +577,13 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 		return;
 	}
 	switch (l4[0]) {
+	case 1: /* destination unreachable */
+	case 2: /* packet too big */
+	case 3: /* time exceeded */
+		if (mcast || p->l4_len < 8)
+			break;
+		gw_l4_icmp_error(w, port, m, p, kind);
+		return;
 	case ND_NS:
 	case ND_NA:
 		/* RFC 4861 §7.1: hop limit 255 proves the sender is on-link. */
@@ -596,11 +620,11 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 			struct gw_neigh_key k = { .port = port, .family = AF_INET6 };
 
 			memcpy(k.ip, ip6->dst_addr, 16);
-			if (send_via(w, m, &k))
+			if (gw_worker_send_via(w, m, &k))
 				GW_CNT_INC(&w->stats, icmp6_echo_tx);
 			return;
 		}
-		if (send_ip(w, m, AF_INET6, ip6->dst_addr))
+		if (gw_worker_send_ip(w, m, AF_INET6, ip6->dst_addr))
 			GW_CNT_INC(&w->stats, icmp6_echo_tx);
 		return;
 	default:

@@ -89,13 +89,21 @@ gw_worker_create(const struct gw_worker_conf *c)
 	snprintf(name, sizeof(name), "gw_nb%u_%d", c->id, (int)getpid());
 	w->neigh = gw_neigh_create(name, c->neigh_capacity ? c->neigh_capacity : 4096, c->socket,
 		&np, &ops, w);
+	snprintf(name, sizeof(name), "gw_fl%u_%d", c->id, (int)getpid());
+	w->flows = gw_flow_table_create(name, c->max_flows ? c->max_flows : 65536, c->socket);
+	w->tsc_per_ms = rte_get_tsc_hz() / 1000;
+	if (w->tsc_per_ms == 0)
+		w->tsc_per_ms = 1;
+	w->n_workers = 1;
 	snprintf(name, sizeof(name), "gw_msg%u_%d", c->id, (int)getpid());
 	w->msg_ring = rte_ring_create_elem(name, sizeof(struct gw_neigh_msg), GW_WORKER_MSG_RING,
 		c->socket, RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "gw_req%u_%d", c->id, (int)getpid());
 	w->req_ring = rte_ring_create(name, GW_WORKER_REQ_RING, c->socket, RING_F_SC_DEQ);
-	if (w->neigh == NULL || w->msg_ring == NULL || w->req_ring == NULL) {
-		GW_LOG(ERR, "worker %u: cannot create neighbour table or rings", c->id);
+	if (w->neigh == NULL || w->msg_ring == NULL || w->req_ring == NULL || w->flows == NULL) {
+		GW_LOG(ERR, "worker %u: cannot create neighbour table, flow table or rings "
+			"(l4.max_flows %u: is there memory for it?)", c->id,
+			c->max_flows ? c->max_flows : 65536);
 		gw_worker_free(w);
 		return NULL;
 	}
@@ -113,6 +121,14 @@ gw_worker_free(struct gw_worker *w)
 		rte_pktmbuf_free_bulk(w->txq[i].m, w->txq[i].n);
 	drops_flush(w);
 	gw_neigh_free(w->neigh);
+	gw_flow_table_free(w->flows);
+	for (unsigned int i = 0; i < GW_MAX_WORKERS; i++) {
+		if (w->hin[i] == NULL)
+			continue;
+		while (rte_ring_dequeue(w->hin[i], &p) == 0)
+			rte_pktmbuf_free(p);
+		rte_ring_free(w->hin[i]);
+	}
 	rte_ring_free(w->msg_ring);
 	if (w->req_ring != NULL) {
 		/* Requests never served: their callers gave up or will time out. */
@@ -127,7 +143,21 @@ gw_worker_free(struct gw_worker *w)
 void
 gw_worker_link(struct gw_worker **all, unsigned int n)
 {
+	char name[RTE_RING_NAMESIZE];
+
 	for (unsigned int i = 0; i < n; i++) {
+		all[i]->n_workers = (uint16_t)n;
+		/* Handoff rings into worker i, one per sender (single producer). */
+		for (unsigned int j = 0; j < n && n > 1; j++) {
+			if (j == i || all[i]->hin[j] != NULL)
+				continue;
+			snprintf(name, sizeof(name), "gw_ho%u_%u_%d", j, i, (int)getpid());
+			all[i]->hin[j] = rte_ring_create(name, 1024, all[i]->socket,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (all[i]->hin[j] == NULL)
+				GW_LOG(WARNING, "worker %u: no handoff ring from worker %u: its "
+					"packets for flows of this worker will be dropped", i, j);
+		}
 		free(all[i]->peers);
 		all[i]->peers = calloc(n, sizeof(*all));
 		if (all[i]->peers == NULL) {
@@ -336,6 +366,7 @@ gw_worker_poll(struct gw_worker *w, uint64_t now)
 	const struct gw_gen *g;
 
 	w->now = now;
+	w->now_ms = (uint32_t)(now / w->tsc_per_ms);
 	g = gw_gen_acquire(w->gen);
 	w->dp = g == NULL ? NULL : gw_dp_from_gen(g);
 	if (likely(w->dp != NULL)) {
@@ -357,6 +388,10 @@ gw_worker_poll(struct gw_worker *w, uint64_t now)
 		}
 		rx_burst(w, p, pkts, n);
 	}
+	if (w->dp != NULL && w->n_workers > 1) {
+		gw_l4_handoff_drain(w);
+		drops_flush(w);
+	}
 	w->iter++;
 	if (w->dp != NULL && (total == 0 || w->iter % GW_WORKER_RING_EVERY == 0)) {
 		serve_msgs(w);
@@ -365,6 +400,7 @@ gw_worker_poll(struct gw_worker *w, uint64_t now)
 			/* An empty table has nothing to age: skip the walk. */
 			if (gw_neigh_count(w->neigh) != 0)
 				gw_neigh_age(w->neigh, now);
+			gw_l4_expire(w);
 			w->next_age = now + rte_get_tsc_hz() / (1000000 / GW_WORKER_AGE_US);
 		}
 	} else if (w->dp == NULL && total == 0) {

@@ -34,6 +34,7 @@
 #include "gw_gen.h"
 #include "gw_dp.h"
 #include "gw_neigh.h"
+#include "gw_flow.h"
 
 #define GW_WORKER_BURST 32
 
@@ -79,14 +80,22 @@ struct gw_worker {
 	uint16_t n_drops;               /* dropped mbufs waiting for one bulk free */
 	struct rte_mbuf *drops[GW_WORKER_BURST];
 
+	struct gw_flow_table *flows;    /* L4 flows this worker owns */
+	uint32_t now_ms;                /* now in milliseconds (flow times) */
+	uint32_t snat_cursor;           /* next SNAT port to try, in this worker's share */
+	uint16_t n_workers;             /* workers sharing the ports (SNAT port ownership) */
+
 	/* less often */
 	uint64_t iter;
+	uint64_t tsc_per_ms;
 	uint64_t next_age;
 	uint64_t gen_seen;              /* number of the generation last used, read by control */
 	uint64_t applied_gen;           /* generation whose parameters are applied */
 	struct rte_ring *msg_ring;      /* neighbour updates from other workers */
 	struct rte_ring *req_ring;      /* requests from control threads */
 	struct gw_worker **peers;       /* all workers, for neighbour updates */
+	/* Handoff: hin[i] carries packets from worker i to this one (single producer). */
+	struct rte_ring *hin[GW_MAX_WORKERS];
 	unsigned int n_peers;
 	unsigned int lcore;
 	int socket;
@@ -153,5 +162,19 @@ void gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
 void gw_worker_neigh_solicit(void *arg, const struct gw_neigh_key *k);
 void gw_worker_tx(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
 void gw_worker_drop(struct gw_worker *w, struct rte_mbuf *m, enum gw_cnt reason);
+/* Output path: route @dst, resolve its next hop, send (consumes @m; false if dropped). */
+bool gw_worker_send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, const void *dst);
+bool gw_worker_send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh_key *k);
+
+/* L4 load balancing (gw_l4.c). */
+struct gw_pkt;
+void gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p,
+	int kind);
+/* ICMP/ICMPv6 error to one of our addresses: translate it if it is about a NAT'd flow. */
+void gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m,
+	const struct gw_pkt *p, int kind);
+/* Serve the handoff rings; expire flows (every millisecond). */
+void gw_l4_handoff_drain(struct gw_worker *w);
+void gw_l4_expire(struct gw_worker *w);
 
 #endif /* GW_WORKER_H */

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "gw_flow.h"
+
+/* How many touched list heads eviction moves back before it settles for one. */
+#define EVICT_ROTATE_MAX 16
+
+static const uint32_t key_len[GW_FLOW_N_FAM] = {
+	sizeof(struct gw_flow_key4), sizeof(struct gw_flow_key6)
+};
+
+static const uint8_t state_class[GW_FLOW_N_STATE] = {
+	[GW_FLOW_FREE] = GW_FLOW_C_TIME_WAIT,
+	[GW_FLOW_TCP_SYN_SENT] = GW_FLOW_C_SYN,
+	[GW_FLOW_TCP_SYN_RECV] = GW_FLOW_C_SYN,
+	[GW_FLOW_TCP_ESTABLISHED] = GW_FLOW_C_ESTABLISHED,
+	[GW_FLOW_TCP_FIN_WAIT] = GW_FLOW_C_CLOSING,
+	[GW_FLOW_TCP_TIME_WAIT] = GW_FLOW_C_TIME_WAIT,
+	[GW_FLOW_TCP_CLOSED] = GW_FLOW_C_TIME_WAIT,
+	[GW_FLOW_UDP] = GW_FLOW_C_UDP,
+};
+
+static const char *const state_names[GW_FLOW_N_STATE] = {
+	[GW_FLOW_FREE] = "free",
+	[GW_FLOW_TCP_SYN_SENT] = "syn-sent",
+	[GW_FLOW_TCP_SYN_RECV] = "syn-recv",
+	[GW_FLOW_TCP_ESTABLISHED] = "established",
+	[GW_FLOW_TCP_FIN_WAIT] = "fin-wait",
+	[GW_FLOW_TCP_TIME_WAIT] = "time-wait",
+	[GW_FLOW_TCP_CLOSED] = "closed",
+	[GW_FLOW_UDP] = "udp",
+};
+
+enum gw_flow_class
+gw_flow_state_class(enum gw_flow_state s)
+{
+	return s < GW_FLOW_N_STATE ? (enum gw_flow_class)state_class[s] : GW_FLOW_C_TIME_WAIT;
+}
+
+const char *
+gw_flow_state_name(enum gw_flow_state s)
+{
+	return s < GW_FLOW_N_STATE ? state_names[s] : "?";
+}
+
+uint32_t
+gw_flow_hash(enum gw_flow_fam fam, const union gw_flow_key *k)
+{
+	return rte_hash_crc(k, key_len[fam], 0);
+}
+
+static size_t
+heap_allocated(int socket)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(socket, &st) != 0)
+		return 0;
+	return st.heap_allocsz_bytes;
+}
+
+static struct rte_hash *
+make_hash(const char *name, const char *dir, enum gw_flow_fam fam, uint32_t cap, int socket)
+{
+	char hname[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.name = hname,
+		.entries = cap,
+		.key_len = key_len[fam],
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0,
+		.socket_id = socket,
+		/* Extendable buckets: an insert fails only when the table is full. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	snprintf(hname, sizeof(hname), "%s_%s%c", name, dir, fam == GW_FLOW_V4 ? '4' : '6');
+	return rte_hash_create(&hp);
+}
+
+struct gw_flow_table *
+gw_flow_table_create(const char *name, uint32_t capacity, int socket)
+{
+	struct gw_flow_table *t;
+	uint32_t cap = capacity < 64 ? 64 : rte_align32pow2(capacity);
+
+	if (cap == 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	t = rte_zmalloc_socket("gw_flow_table", sizeof(*t), RTE_CACHE_LINE_SIZE, socket);
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->capacity = cap;
+	for (int f = 0; f < GW_FLOW_N_FAM; f++) {
+		struct gw_flow_fam_tab *ft = &t->fam[f];
+		size_t before = heap_allocated(socket);
+
+		ft->fwd = make_hash(name, "f", (enum gw_flow_fam)f, cap, socket);
+		ft->rev = make_hash(name, "r", (enum gw_flow_fam)f, cap, socket);
+		ft->rec = rte_zmalloc_socket("gw_flow_rec", (size_t)cap * sizeof(struct gw_flow),
+			RTE_CACHE_LINE_SIZE, socket);
+		if (ft->fwd == NULL || ft->rev == NULL || ft->rec == NULL) {
+			gw_flow_table_free(t);
+			rte_errno = ENOMEM;
+			return NULL;
+		}
+		ft->memory = heap_allocated(socket) - before;
+		for (int c = 0; c < GW_FLOW_N_CLASS; c++)
+			ft->head[c] = ft->tail[c] = GW_FLOW_NIL;
+	}
+	return t;
+}
+
+void
+gw_flow_table_free(struct gw_flow_table *t)
+{
+	if (t == NULL)
+		return;
+	for (int f = 0; f < GW_FLOW_N_FAM; f++) {
+		rte_hash_free(t->fam[f].fwd);
+		rte_hash_free(t->fam[f].rev);
+		rte_free(t->fam[f].rec);
+	}
+	rte_free(t);
+}
+
+uint32_t
+gw_flow_capacity(const struct gw_flow_table *t)
+{
+	return t == NULL ? 0 : t->capacity;
+}
+
+uint32_t
+gw_flow_count(const struct gw_flow_table *t, enum gw_flow_fam fam)
+{
+	return t->fam[fam].count;
+}
+
+size_t
+gw_flow_memory(const struct gw_flow_table *t, enum gw_flow_fam fam)
+{
+	return t->fam[fam].memory;
+}
+
+int
+gw_flow_find_fwd(struct gw_flow_table *t, enum gw_flow_fam fam, const union gw_flow_key *k,
+	uint32_t hash)
+{
+	int32_t pos = rte_hash_lookup_with_hash(t->fam[fam].fwd, k, hash);
+
+	return pos < 0 ? -ENOENT : pos;
+}
+
+int
+gw_flow_find_rev(struct gw_flow_table *t, enum gw_flow_fam fam, const union gw_flow_key *k,
+	uint32_t hash)
+{
+	void *data;
+	int32_t pos = rte_hash_lookup_with_hash_data(t->fam[fam].rev, k, hash, &data);
+
+	return pos < 0 ? -ENOENT : (int)(uintptr_t)data;
+}
+
+bool
+gw_flow_rev_exists(struct gw_flow_table *t, enum gw_flow_fam fam, const union gw_flow_key *k,
+	uint32_t hash)
+{
+	return rte_hash_lookup_with_hash(t->fam[fam].rev, k, hash) >= 0;
+}
+
+const union gw_flow_key *
+gw_flow_fwd_key(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
+{
+	void *key;
+
+	if (rte_hash_get_key_with_position(t->fam[fam].fwd, (int32_t)idx, &key) != 0)
+		return NULL;
+	return key;
+}
+
+const union gw_flow_key *
+gw_flow_rev_key(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
+{
+	void *key;
+
+	if (rte_hash_get_key_with_position(t->fam[fam].rev, (int32_t)t->fam[fam].rec[idx].rev_pos,
+			&key) != 0)
+		return NULL;
+	return key;
+}
+
+/* ---- class lists ---- */
+
+static void
+list_append(struct gw_flow_fam_tab *ft, uint32_t idx)
+{
+	struct gw_flow *f = &ft->rec[idx];
+	uint8_t c = f->cls;
+
+	f->next = GW_FLOW_NIL;
+	f->prev = ft->tail[c];
+	if (ft->tail[c] == GW_FLOW_NIL)
+		ft->head[c] = idx;
+	else
+		ft->rec[ft->tail[c]].next = idx;
+	ft->tail[c] = idx;
+}
+
+static void
+list_unlink(struct gw_flow_fam_tab *ft, uint32_t idx)
+{
+	struct gw_flow *f = &ft->rec[idx];
+	uint8_t c = f->cls;
+
+	if (f->prev == GW_FLOW_NIL)
+		ft->head[c] = f->next;
+	else
+		ft->rec[f->prev].next = f->next;
+	if (f->next == GW_FLOW_NIL)
+		ft->tail[c] = f->prev;
+	else
+		ft->rec[f->next].prev = f->prev;
+	f->prev = f->next = GW_FLOW_NIL;
+}
+
+/* Seen since it was put on its list? (Times wrap: compare by difference.) */
+static inline bool
+touched(const struct gw_flow *f)
+{
+	return (int32_t)(f->seen - f->qtime) > 0;
+}
+
+/* Queue a flow seen since it was queued at the back, as of @now. */
+static void
+requeue(struct gw_flow_fam_tab *ft, uint32_t idx, uint32_t now)
+{
+	list_unlink(ft, idx);
+	ft->rec[idx].qtime = now;
+	list_append(ft, idx);
+}
+
+void
+gw_flow_delete(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
+{
+	struct gw_flow_fam_tab *ft = &t->fam[fam];
+	union gw_flow_key fk, rk;
+	void *key;
+
+	if (ft->rec[idx].state == GW_FLOW_FREE)
+		return;
+	/* Copy the keys out first: deleting frees their slots. */
+	if (rte_hash_get_key_with_position(ft->rev, (int32_t)ft->rec[idx].rev_pos, &key) == 0) {
+		memcpy(&rk, key, key_len[fam]);
+		rte_hash_del_key(ft->rev, &rk);
+	}
+	if (rte_hash_get_key_with_position(ft->fwd, (int32_t)idx, &key) == 0) {
+		memcpy(&fk, key, key_len[fam]);
+		rte_hash_del_key(ft->fwd, &fk);
+	}
+	list_unlink(ft, idx);
+	ft->rec[idx].state = GW_FLOW_FREE;
+	ft->count--;
+}
+
+/*
+ * The oldest idle flow of a family: settle each class head (a head seen
+ * since it was queued goes to the back), then take the head seen
+ * longest ago. GW_FLOW_NIL if the family is empty.
+ */
+static uint32_t
+oldest_idle(struct gw_flow_fam_tab *ft, uint32_t now)
+{
+	uint32_t best = GW_FLOW_NIL, best_idle = 0;
+
+	for (int c = 0; c < GW_FLOW_N_CLASS; c++) {
+		uint32_t h = ft->head[c];
+
+		for (int i = 0; h != GW_FLOW_NIL && i < EVICT_ROTATE_MAX && touched(&ft->rec[h]) &&
+				ft->head[c] != ft->tail[c]; i++) {
+			requeue(ft, h, now);
+			h = ft->head[c];
+		}
+		if (h == GW_FLOW_NIL)
+			continue;
+		if (best == GW_FLOW_NIL || now - ft->rec[h].seen > best_idle) {
+			best = h;
+			best_idle = now - ft->rec[h].seen;
+		}
+	}
+	return best;
+}
+
+int
+gw_flow_insert(struct gw_flow_table *t, enum gw_flow_fam fam,
+	const union gw_flow_key *fwd, uint32_t fwd_hash,
+	const union gw_flow_key *rev, uint32_t rev_hash,
+	enum gw_flow_state state, uint32_t now, int *evicted)
+{
+	struct gw_flow_fam_tab *ft = &t->fam[fam];
+	struct gw_flow *f;
+	int32_t pos, rpos;
+
+	*evicted = 0;
+	if (rte_hash_lookup_with_hash(ft->fwd, fwd, fwd_hash) >= 0 ||
+			rte_hash_lookup_with_hash(ft->rev, rev, rev_hash) >= 0)
+		return -EEXIST;
+	if (ft->count >= t->capacity) {
+		uint32_t victim = oldest_idle(ft, now);
+
+		if (victim == GW_FLOW_NIL)
+			return -ENOSPC;
+		gw_flow_delete(t, fam, victim);
+		*evicted = 1;
+	}
+	pos = rte_hash_add_key_with_hash(ft->fwd, fwd, fwd_hash);
+	if (pos < 0)
+		return -ENOSPC;
+	if (rte_hash_add_key_with_hash_data(ft->rev, rev, rev_hash,
+			(void *)(uintptr_t)pos) != 0) {
+		rte_hash_del_key_with_hash(ft->fwd, fwd, fwd_hash);
+		return -ENOSPC;
+	}
+	rpos = rte_hash_lookup_with_hash(ft->rev, rev, rev_hash);
+	f = &ft->rec[pos];
+	memset(f, 0, sizeof(*f));
+	f->seen = f->qtime = now;
+	f->rev_pos = (uint32_t)rpos;
+	f->state = (uint8_t)state;
+	f->cls = state_class[state];
+	list_append(ft, (uint32_t)pos);
+	ft->count++;
+	return pos;
+}
+
+void
+gw_flow_set_state(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx,
+	enum gw_flow_state state, uint32_t now)
+{
+	struct gw_flow_fam_tab *ft = &t->fam[fam];
+	struct gw_flow *f = &ft->rec[idx];
+	uint8_t cls = state_class[state];
+
+	f->state = (uint8_t)state;
+	f->seen = now;
+	if (cls != f->cls) {
+		list_unlink(ft, idx);
+		f->cls = cls;
+		f->qtime = now;
+		list_append(ft, idx);
+	}
+}
+
+unsigned int
+gw_flow_expire(struct gw_flow_table *t, uint32_t now, const uint32_t timeout_ms[GW_FLOW_N_CLASS],
+	unsigned int budget)
+{
+	unsigned int done = 0, work = 0;
+
+	for (int fam = 0; fam < GW_FLOW_N_FAM; fam++) {
+		struct gw_flow_fam_tab *ft = &t->fam[fam];
+
+		for (int c = 0; c < GW_FLOW_N_CLASS; c++) {
+			while (work < budget && ft->head[c] != GW_FLOW_NIL) {
+				uint32_t h = ft->head[c];
+				struct gw_flow *f = &ft->rec[h];
+
+				if (now - f->seen >= timeout_ms[c]) {
+					gw_flow_delete(t, (enum gw_flow_fam)fam, h);
+					done++;
+				} else if (touched(f) && ft->head[c] != ft->tail[c]) {
+					/* Active since queued: to the back, as of now. */
+					requeue(ft, h, now);
+				} else {
+					break;
+				}
+				work++;
+			}
+		}
+	}
+	return done;
+}
+
+void
+gw_flow_flush(struct gw_flow_table *t)
+{
+	for (int fam = 0; fam < GW_FLOW_N_FAM; fam++) {
+		struct gw_flow_fam_tab *ft = &t->fam[fam];
+
+		rte_hash_reset(ft->fwd);
+		rte_hash_reset(ft->rev);
+		memset(ft->rec, 0, (size_t)t->capacity * sizeof(struct gw_flow));
+		ft->count = 0;
+		for (int c = 0; c < GW_FLOW_N_CLASS; c++)
+			ft->head[c] = ft->tail[c] = GW_FLOW_NIL;
+	}
+}
+
+int
+gw_flow_walk(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t *cursor,
+	int (*fn)(void *arg, uint32_t idx, const struct gw_flow *f), void *arg)
+{
+	struct gw_flow_fam_tab *ft = &t->fam[fam];
+
+	for (; *cursor < t->capacity; (*cursor)++) {
+		const struct gw_flow *f = &ft->rec[*cursor];
+
+		if (f->state == GW_FLOW_FREE)
+			continue;
+		if (fn(arg, *cursor, f) != 0) {
+			(*cursor)++;
+			return 1;
+		}
+	}
+	return 0;
+}
