@@ -584,8 +584,9 @@ compile_l4(struct tctx *c, struct gw_translation *out)
 		for (unsigned int i = 0; i < g->n_listeners && rc == 0; i++) {
 			struct tlistener *l = &g->listeners[i];
 			const struct troute *r = NULL;
-			struct gw_lb_endpoint *eps = NULL;
-			unsigned int ne = 0, cap_e = 0;
+			/* Endpoints per family: a VIP is served by endpoints of its own family. */
+			struct gw_lb_endpoint *eps[2] = {NULL, NULL};
+			unsigned int ne[2] = {0, 0}, cap_e[2] = {0, 0};
 
 			if (!tl_listener_programmed(l) || (l->proto != P_TCP && l->proto != P_UDP))
 				continue;
@@ -603,23 +604,25 @@ compile_l4(struct tctx *c, struct gw_translation *out)
 					const struct gw_route_endpoint *re = &tb->be.endpoints[e];
 					uint64_t w = tb->be.weight == 0 ? 0 :
 						(uint64_t)tb->be.weight * 1000 / tb->be.n_endpoints;
+					int fi = re->family == AF_INET6;
 
-					if (ne == cap_e) {
+					if (ne[fi] == cap_e[fi]) {
 						struct gw_lb_endpoint *nn;
 
-						cap_e = cap_e ? cap_e * 2 : 8;
-						nn = tl_arena_alloc(&c->a, cap_e * sizeof(*nn));
+						cap_e[fi] = cap_e[fi] ? cap_e[fi] * 2 : 8;
+						nn = tl_arena_alloc(&c->a, cap_e[fi] * sizeof(*nn));
 						if (nn == NULL)
 							return -ENOMEM;
-						if (ne > 0)
-							memcpy(nn, eps, ne * sizeof(*nn));
-						eps = nn;
+						if (ne[fi] > 0)
+							memcpy(nn, eps[fi], ne[fi] * sizeof(*nn));
+						eps[fi] = nn;
 					}
-					eps[ne].family = re->family;
-					memcpy(eps[ne].addr, re->addr, 16);
-					eps[ne].port = re->port;
-					eps[ne].weight = (uint32_t)(tb->be.weight > 0 && w == 0 ? 1 : w);
-					ne++;
+					eps[fi][ne[fi]].family = re->family;
+					memcpy(eps[fi][ne[fi]].addr, re->addr, 16);
+					eps[fi][ne[fi]].port = re->port;
+					eps[fi][ne[fi]].weight =
+						(uint32_t)(tb->be.weight > 0 && w == 0 ? 1 : w);
+					ne[fi]++;
 				}
 			}
 			for (unsigned int v = 0; v < g->n_vips; v++) {
@@ -642,8 +645,8 @@ compile_l4(struct tctx *c, struct gw_translation *out)
 				memcpy(specs[n].vip, g->vips[v].addr, 16);
 				specs[n].port = l->port;
 				specs[n].maglev_size = c->p->maglev_size;
-				specs[n].n_endpoints = ne;
-				specs[n].endpoints = eps;
+				specs[n].n_endpoints = ne[g->vips[v].family == AF_INET6];
+				specs[n].endpoints = eps[g->vips[v].family == AF_INET6];
 				n++;
 			}
 		}
