@@ -22,6 +22,7 @@ struct gw_app_port {
 	uint16_t n_queues;
 	bool rss;
 	struct gw_port_info info;
+	struct gw_port_rss rss_info;    /* info.rss points here when RSS is predictable */
 };
 
 struct gw_app {

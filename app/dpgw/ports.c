@@ -34,6 +34,38 @@ device_name(const char *device, char *name, size_t len)
 	name[n] = '\0';
 }
 
+/*
+ * Read back the RSS key and redirection table the port uses, so workers
+ * can pick SNAT ports whose replies come back to their own queue. False
+ * (replies may land anywhere; the handoff ring fixes it) when the driver
+ * does not tell.
+ */
+static bool
+rss_predictable(struct gw_app_port *ap, const struct rte_eth_dev_info *info)
+{
+	struct rte_eth_rss_reta_entry64 reta[GW_RSS_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+	struct rte_eth_rss_conf rc = { .rss_key = ap->rss_info.key,
+		.rss_key_len = GW_RSS_KEY_LEN_MAX };
+	uint16_t size = info->reta_size;
+
+	if (!ap->rss || size == 0 || size > GW_RSS_RETA_MAX || size % RTE_ETH_RETA_GROUP_SIZE != 0)
+		return false;
+	if (rte_eth_dev_rss_hash_conf_get(ap->port_id, &rc) != 0 || rc.rss_key_len == 0 ||
+			rc.rss_key_len > GW_RSS_KEY_LEN_MAX)
+		return false;
+	memset(reta, 0, sizeof(reta));
+	for (uint16_t i = 0; i < size / RTE_ETH_RETA_GROUP_SIZE; i++)
+		reta[i].mask = UINT64_MAX;
+	if (rte_eth_dev_rss_reta_query(ap->port_id, reta, size) != 0)
+		return false;
+	for (uint16_t i = 0; i < size; i++)
+		ap->rss_info.reta[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i %
+			RTE_ETH_RETA_GROUP_SIZE];
+	ap->rss_info.reta_size = size;
+	ap->rss_info.key_len = rc.rss_key_len;
+	return true;
+}
+
 static int
 port_setup(struct gw_app *app, unsigned int idx, char *err, size_t errlen)
 {
@@ -147,10 +179,13 @@ port_setup(struct gw_app *app, unsigned int idx, char *err, size_t errlen)
 	ap->info.tx_offloads = conf.txmode.offloads;
 	ap->info.rx_offloads = conf.rxmode.offloads;
 	rte_eth_macaddr_get(ap->port_id, &ap->info.mac);
+	ap->info.rss = rss_predictable(ap, &info) ? &ap->rss_info : NULL;
 	rte_eth_dev_get_mtu(ap->port_id, &ap->info.mtu);
-	GW_LOG(INFO, "port %s: %s (%s), %u queue pair(s), rss %s, tx offloads 0x%" PRIx64
+	GW_LOG(INFO, "port %s: %s (%s), %u queue pair(s), rss %s%s, tx offloads 0x%" PRIx64
 		", mac " RTE_ETHER_ADDR_PRT_FMT, cp->name, ap->dev_name, ap->driver, nq,
-		ap->rss ? "on" : "off", ap->info.tx_offloads,
+		ap->rss ? "on" : "off", ap->rss ? (ap->info.rss != NULL ?
+		" (replies steered to their flow's worker)" : " (not predictable: replies handed over)") :
+		"", ap->info.tx_offloads,
 		RTE_ETHER_ADDR_BYTES(&ap->info.mac));
 	return 0;
 }

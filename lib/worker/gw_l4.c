@@ -28,6 +28,7 @@
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_tcp.h>
+#include <rte_thash.h>
 #include <rte_udp.h>
 
 #include "gw_worker.h"
@@ -438,23 +439,59 @@ rev_key(enum gw_flow_fam fam, union gw_flow_key *rk, const uint8_t *be, uint16_t
 	}
 }
 
+uint16_t
+gw_rss_queue(const struct gw_port_rss *rss, int family, const void *src, const void *dst,
+	uint16_t sport, uint16_t dport)
+{
+	union rte_thash_tuple t;
+	uint32_t h;
+
+	if (family == AF_INET) {
+		uint32_t a, b;
+
+		memcpy(&a, src, 4);
+		memcpy(&b, dst, 4);
+		t.v4.src_addr = rte_be_to_cpu_32(a);
+		t.v4.dst_addr = rte_be_to_cpu_32(b);
+		t.v4.sport = rte_be_to_cpu_16(sport);
+		t.v4.dport = rte_be_to_cpu_16(dport);
+		h = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, rss->key);
+	} else {
+		struct rte_ipv6_hdr ip6;
+
+		memcpy(ip6.src_addr, src, 16);
+		memcpy(ip6.dst_addr, dst, 16);
+		rte_thash_load_v6_addrs(&ip6, &t);
+		t.v6.sport = rte_be_to_cpu_16(sport);
+		t.v6.dport = rte_be_to_cpu_16(dport);
+		h = rte_softrss((uint32_t *)&t, RTE_THASH_V6_L4_LEN, rss->key);
+	}
+	return rss->reta[h % rss->reta_size];
+}
+
 /*
  * A free SNAT port of this worker's share (port % n_workers == id) for
  * the reverse key in @rk (address fields filled); sets its dport and
- * returns its hash, or -1 when SNAT_TRIES candidates are all taken.
+ * returns its hash, or -1 when SNAT_TRIES candidates are all taken. When
+ * the port facing the backend (@oport) spreads by a predictable RSS, the
+ * port must also make the backend's replies hash to this worker's queue.
  */
 static int64_t
-snat_port(struct gw_worker *w, enum gw_flow_fam fam, union gw_flow_key *rk)
+snat_port(struct gw_worker *w, enum gw_flow_fam fam, union gw_flow_key *rk, uint16_t oport)
 {
+	const struct gw_port_rss *rss = n_workers(w) > 1 ? w->ports[oport].rss : NULL;
+	int family = fam == GW_FLOW_V4 ? AF_INET : AF_INET6;
 	const struct gw_dp_l4_params *lp = &w->dp->l4p;
 	uint32_t n = n_workers(w), lo = lp->snat_port_lo ? lp->snat_port_lo : 1024;
 	uint32_t hi = lp->snat_port_hi ? lp->snat_port_hi : 65535;
-	uint32_t first = lo + (w->id + n - lo % n) % n, share;
+	uint32_t first = lo + (w->id + n - lo % n) % n, share, tries;
 
 	if (first > hi)
 		return -1;
 	share = (hi - first) / n + 1;
-	for (uint32_t i = 0; i < SNAT_TRIES && i < share; i++) {
+	/* With RSS, about one candidate in n lands on our queue. */
+	tries = SNAT_TRIES * (rss != NULL ? n : 1);
+	for (uint32_t i = 0; i < tries && i < share; i++) {
 		uint32_t c = (w->snat_cursor + i) % share;
 		uint16_t port = rte_cpu_to_be_16((uint16_t)(first + c * n));
 		uint32_t h;
@@ -463,6 +500,9 @@ snat_port(struct gw_worker *w, enum gw_flow_fam fam, union gw_flow_key *rk)
 			rk->v4.dport = port;
 		else
 			rk->v6.dport = port;
+		if (rss != NULL && gw_rss_queue(rss, family, k_src(fam, rk), k_dst(fam, rk),
+				k_sport(fam, rk), port) != w->queue)
+			continue;
 		h = gw_flow_hash(fam, rk);
 		if (!gw_flow_rev_exists(w->flows, fam, rk, h)) {
 			w->snat_cursor = (c + 1) % share;
@@ -520,7 +560,7 @@ flow_new(struct gw_worker *w, struct rte_mbuf *m, const struct l4_view *v,
 		return -1;
 	}
 	rev_key(v->fam, &rk, ep->addr, bport, snat, 0, v->proto);
-	rh = snat_port(w, v->fam, &rk);
+	rh = snat_port(w, v->fam, &rk, oport);
 	if (rh < 0) {
 		gw_worker_drop(w, m, GW_CNT_drop_l4_snat_exhausted);
 		return -1;

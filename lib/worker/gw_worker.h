@@ -38,6 +38,26 @@
 
 #define GW_WORKER_BURST 32
 
+/*
+ * How a port spreads received packets over its queues (RSS), when dpgw
+ * configured it and can predict it: Toeplitz hash with this key over the
+ * addresses and ports, then the redirection table. SNAT ports are chosen
+ * so that a backend's replies hash to the queue of the worker that owns
+ * the flow.
+ */
+#define GW_RSS_KEY_LEN_MAX 128
+#define GW_RSS_RETA_MAX 512
+struct gw_port_rss {
+	uint16_t key_len;
+	uint16_t reta_size;
+	uint8_t key[GW_RSS_KEY_LEN_MAX];
+	uint16_t reta[GW_RSS_RETA_MAX];  /* queue of each hash % reta_size */
+};
+
+/* Queue RSS picks for a packet src:sport -> dst:dport (network order). */
+uint16_t gw_rss_queue(const struct gw_port_rss *rss, int family, const void *src,
+	const void *dst, uint16_t sport, uint16_t dport);
+
 /* What a worker knows of a port; fixed at boot. */
 struct gw_port_info {
 	uint16_t port_id;               /* DPDK port id */
@@ -45,6 +65,7 @@ struct gw_port_info {
 	struct rte_ether_addr mac;
 	uint64_t tx_offloads;           /* RTE_ETH_TX_OFFLOAD_* enabled on the port */
 	uint64_t rx_offloads;
+	const struct gw_port_rss *rss;  /* NULL: receive queue not predictable */
 };
 
 struct gw_worker_conf {
