@@ -7,6 +7,10 @@
 
 #include "compile.h"
 
+_Static_assert(GW_CFG_MAX_SNAT == GW_DP_MAX_SNAT, "SNAT pool limits differ");
+_Static_assert(sizeof(((struct gw_dp_l4_params *)0)->timeout_ms) ==
+	GW_CFG_L4_N_TIMEOUTS * sizeof(uint32_t), "l4 timeout classes differ");
+
 static int
 compile_l3(const struct gw_config *cfg, struct gw_l3 *l3, char *err, size_t errlen)
 {
@@ -37,6 +41,15 @@ compile_l3(const struct gw_config *cfg, struct gw_l3 *l3, char *err, size_t errl
 			return rc;
 		}
 	}
+	for (unsigned int i = 0; i < cfg->n_snat; i++) {
+		rc = gw_l3_add_local(l3, cfg->snat[i].family, cfg->snat[i].bytes, GW_L3_SNAT);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: snat.[%u]: %s: %s", cfg->path, i,
+				gw_cfg_ip_str(&cfg->snat[i], buf, sizeof(buf)),
+				rc == -EEXIST ? "address already in use" : strerror(-rc));
+			return rc;
+		}
+	}
 	for (unsigned int i = 0; i < cfg->n_routes; i++) {
 		const struct gw_cfg_route *r = &cfg->routes[i];
 		int port = -1;
@@ -59,6 +72,25 @@ compile_l3(const struct gw_config *cfg, struct gw_l3 *l3, char *err, size_t errl
 	if (rc < 0)
 		snprintf(err, errlen, "%s: building route tables: %s", cfg->path, strerror(-rc));
 	return rc;
+}
+
+/* l4 = { ... } and the snat pool, split by family (the loader keeps each at most 16). */
+static void
+compile_l4(const struct gw_config *cfg, struct gw_dp_l4_params *p)
+{
+	for (unsigned int i = 0; i < GW_CFG_L4_N_TIMEOUTS; i++)
+		p->timeout_ms[i] = cfg->l4.timeout_s[i] * 1000u;
+	p->snat_port_lo = cfg->l4.snat_port_lo;
+	p->snat_port_hi = cfg->l4.snat_port_hi;
+	p->n_snat4 = p->n_snat6 = 0;
+	for (unsigned int i = 0; i < cfg->n_snat; i++) {
+		const struct gw_cfg_ip *ip = &cfg->snat[i];
+
+		if (ip->family == AF_INET && p->n_snat4 < GW_DP_MAX_SNAT)
+			memcpy(p->snat4[p->n_snat4++], ip->bytes, 4);
+		else if (ip->family == AF_INET6 && p->n_snat6 < GW_DP_MAX_SNAT)
+			memcpy(p->snat6[p->n_snat6++], ip->bytes, 16);
+	}
 }
 
 struct gw_dp *
@@ -93,5 +125,6 @@ gw_compile(const struct gw_config *cfg, int socket, char *err, size_t errlen)
 	if (dp->neigh.retrans == 0)
 		dp->neigh.retrans = 1;
 	dp->neigh.max_probes = 3;
+	compile_l4(cfg, &dp->l4p);
 	return dp;
 }

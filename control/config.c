@@ -23,8 +23,8 @@
 
 #include "gw_build_config.h"
 #include "config.h"
+#include "config_int.h"
 
-#define CFG_KEY_LEN  128
 #define CFG_PATH_LEN 4096
 
 #define CFG_DEF_DESC   1024
@@ -32,21 +32,6 @@
 #define CFG_MIN_MTU    68
 #define CFG_MAX_MTU    9600
 #define CFG_MIN_MTU_V6 1280
-
-/* Where messages go and how they are labelled. */
-struct cfg_ctx {
-	const char *name;     /* file name when a setting does not carry one */
-	const char *note;     /* appended to every message, or "" */
-	const char *base_dir; /* directory of the main file, NULL for strings */
-	char *err;
-	size_t errlen;
-};
-
-/* A setting together with the key path that names it in messages. */
-struct cfg_node {
-	const config_setting_t *s;
-	char key[CFG_KEY_LEN];
-};
 
 /* A profile file, read once per port that uses it. */
 struct cfg_profile {
@@ -347,8 +332,8 @@ where(const struct cfg_ctx *ctx, const char *file, unsigned int line)
 }
 
 /* Write "FILE:LINE: KEY: reason" and return -EINVAL. */
-static int __attribute__((format(printf, 3, 4)))
-fail(const struct cfg_ctx *ctx, const struct cfg_node *n, const char *fmt, ...)
+int
+cfg_fail(const struct cfg_ctx *ctx, const struct cfg_node *n, const char *fmt, ...)
 {
 	va_list ap;
 	int off;
@@ -419,8 +404,8 @@ node_len(const struct cfg_node *n)
 }
 
 /* 1 and @out filled if @name exists in group @g, 0 if not, <0 if required. */
-static int
-child(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, bool required,
+int
+cfg_child(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, bool required,
 	struct cfg_node *out)
 {
 	const config_setting_t *s = config_setting_get_member(g->s, name);
@@ -429,13 +414,13 @@ child(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, boo
 	if (s != NULL)
 		return 1;
 	if (required)
-		return fail(ctx, out, "required key is missing");
+		return cfg_fail(ctx, out, "required key is missing");
 	return 0;
 }
 
 /* Reject members of @g not in the NULL-terminated @known. */
-static int
-check_keys(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *const *known)
+int
+cfg_check_keys(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *const *known)
 {
 	char list[256];
 	unsigned int i, off;
@@ -455,16 +440,16 @@ check_keys(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *cons
 			off += (unsigned int)snprintf(list + off, sizeof(list) - off, "%s%s",
 				k == known ? "" : ", ", *k);
 		node_make(&n, s, g->key, config_setting_name(s));
-		return fail(ctx, &n, "unknown key (known keys here: %s)", list);
+		return cfg_fail(ctx, &n, "unknown key (known keys here: %s)", list);
 	}
 	return 0;
 }
 
-static int
-as_group(const struct cfg_ctx *ctx, const struct cfg_node *n)
+int
+cfg_as_group(const struct cfg_ctx *ctx, const struct cfg_node *n)
 {
 	if (!config_setting_is_group(n->s))
-		return fail(ctx, n, "expected a group { ... }, got %s", type_name(n->s));
+		return cfg_fail(ctx, n, "expected a group { ... }, got %s", type_name(n->s));
 	return 0;
 }
 
@@ -473,7 +458,7 @@ as_string(const struct cfg_ctx *ctx, const struct cfg_node *n, const char **v)
 {
 	*v = "";
 	if (config_setting_type(n->s) != CONFIG_TYPE_STRING)
-		return fail(ctx, n, "expected a string, got %s", type_name(n->s));
+		return cfg_fail(ctx, n, "expected a string, got %s", type_name(n->s));
 	*v = config_setting_get_string(n->s);
 	return 0;
 }
@@ -487,9 +472,9 @@ as_strbuf(const struct cfg_ctx *ctx, const struct cfg_node *n, char *dst, size_t
 	if (rc != 0)
 		return rc;
 	if (v[0] == '\0')
-		return fail(ctx, n, "must not be empty");
+		return cfg_fail(ctx, n, "must not be empty");
 	if (strlen(v) >= len)
-		return fail(ctx, n, "too long (at most %zu characters)", len - 1);
+		return cfg_fail(ctx, n, "too long (at most %zu characters)", len - 1);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
@@ -502,10 +487,10 @@ as_int(const struct cfg_ctx *ctx, const struct cfg_node *n, long long min, long 
 
 	*v = 0;
 	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-		return fail(ctx, n, "expected an integer, got %s", type_name(n->s));
+		return cfg_fail(ctx, n, "expected an integer, got %s", type_name(n->s));
 	*v = config_setting_get_int64(n->s);
 	if (*v < min || *v > max)
-		return fail(ctx, n, "%lld is out of range (%lld..%lld)", *v, min, max);
+		return cfg_fail(ctx, n, "%lld is out of range (%lld..%lld)", *v, min, max);
 	return 0;
 }
 
@@ -514,7 +499,7 @@ as_bool(const struct cfg_ctx *ctx, const struct cfg_node *n, bool *v)
 {
 	*v = false;
 	if (config_setting_type(n->s) != CONFIG_TYPE_BOOL)
-		return fail(ctx, n, "expected true or false, got %s", type_name(n->s));
+		return cfg_fail(ctx, n, "expected true or false, got %s", type_name(n->s));
 	*v = config_setting_get_bool(n->s) != 0;
 	return 0;
 }
@@ -527,24 +512,24 @@ as_strings(const struct cfg_ctx *ctx, const struct cfg_node *n)
 	unsigned int i;
 
 	if (!config_setting_is_array(n->s) && !config_setting_is_list(n->s))
-		return fail(ctx, n, "expected an array of strings [ \"...\", ... ], got %s",
+		return cfg_fail(ctx, n, "expected an array of strings [ \"...\", ... ], got %s",
 			type_name(n->s));
 	for (i = 0; i < node_len(n); i++) {
 		node_elem(n, i, &e);
 		if (config_setting_type(e.s) != CONFIG_TYPE_STRING)
-			return fail(ctx, &e, "expected a string, got %s", type_name(e.s));
+			return cfg_fail(ctx, &e, "expected a string, got %s", type_name(e.s));
 	}
 	return 0;
 }
 
 /* Optional scalar members: leave *v alone when absent. */
-static int
-opt_u32(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, long long min,
+int
+cfg_opt_u32(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, long long min,
 	long long max, uint32_t *v)
 {
 	struct cfg_node n;
 	long long x;
-	int rc = child(ctx, g, name, false, &n);
+	int rc = cfg_child(ctx, g, name, false, &n);
 
 	if (rc <= 0)
 		return rc;
@@ -554,12 +539,12 @@ opt_u32(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, l
 	return rc;
 }
 
-static int
-opt_str(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, char *dst,
+int
+cfg_opt_str(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, char *dst,
 	size_t len)
 {
 	struct cfg_node n;
-	int rc = child(ctx, g, name, false, &n);
+	int rc = cfg_child(ctx, g, name, false, &n);
 
 	if (rc <= 0)
 		return rc;
@@ -746,7 +731,7 @@ profile_opt_int(const struct cfg_ctx *ctx, const struct cfg_node *g, const char 
 	long long min, long long max, long long *v)
 {
 	struct cfg_node n;
-	int rc = child(ctx, g, name, false, &n);
+	int rc = cfg_child(ctx, g, name, false, &n);
 
 	if (rc <= 0)
 		return rc;
@@ -758,7 +743,7 @@ profile_opt_bool(const struct cfg_ctx *ctx, const struct cfg_node *g, const char
 {
 	struct cfg_node n;
 	bool b = false;
-	int rc = child(ctx, g, name, false, &n);
+	int rc = cfg_child(ctx, g, name, false, &n);
 
 	if (rc <= 0)
 		return rc;
@@ -772,7 +757,7 @@ static int
 desc_check(const struct cfg_ctx *ctx, const struct cfg_node *n, long long v)
 {
 	if (v < 64 || v > 4096 || (v & (v - 1)) != 0)
-		return fail(ctx, n, "%lld is not a power of two in 64..4096", v);
+		return cfg_fail(ctx, n, "%lld is not a power of two in 64..4096", v);
 	return 0;
 }
 
@@ -780,7 +765,7 @@ static int
 opt_desc(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, long long *v)
 {
 	struct cfg_node n;
-	int rc = child(ctx, g, name, false, &n);
+	int rc = cfg_child(ctx, g, name, false, &n);
 
 	if (rc <= 0)
 		return rc;
@@ -801,15 +786,15 @@ profile_parse(const struct cfg_ctx *ctx, const struct cfg_node *root, struct cfg
 	struct cfg_node n;
 	int rc;
 
-	rc = check_keys(ctx, root, keys);
+	rc = cfg_check_keys(ctx, root, keys);
 	if (rc == 0)
-		rc = child(ctx, root, "description", true, &n);
+		rc = cfg_child(ctx, root, "description", true, &n);
 	if (rc > 0)
 		rc = as_string(ctx, &n, &s);
-	if (rc == 0 && child(ctx, root, "notes", false, &n) > 0)
+	if (rc == 0 && cfg_child(ctx, root, "notes", false, &n) > 0)
 		rc = as_string(ctx, &n, &s);
 	if (rc == 0)
-		rc = child(ctx, root, "devargs", true, &n);
+		rc = cfg_child(ctx, root, "devargs", true, &n);
 	if (rc > 0)
 		rc = as_strbuf(ctx, &n, pr->devargs, sizeof(pr->devargs));
 	if (rc != 0)
@@ -818,10 +803,10 @@ profile_parse(const struct cfg_ctx *ctx, const struct cfg_node *root, struct cfg
 	rc = tmpl_expand(pr->devargs, &dummy, scratch, sizeof(scratch), &pr->uses, bad,
 		sizeof(bad));
 	if (rc == -EINVAL)
-		return fail(ctx, &n, "unknown placeholder \"%s\" (known: {index}, {iface}, "
+		return cfg_fail(ctx, &n, "unknown placeholder \"%s\" (known: {index}, {iface}, "
 			"{queues}, {pci})", bad);
 	if ((pr->uses & TMPL_IFACE) && (pr->uses & TMPL_PCI))
-		return fail(ctx, &n, "uses both {iface} and {pci}; a port gives one of them");
+		return cfg_fail(ctx, &n, "uses both {iface} and {pci}; a port gives one of them");
 	rc = profile_opt_int(ctx, root, "mtu", CFG_MIN_MTU, CFG_MAX_MTU, &pr->mtu);
 	if (rc == 0)
 		rc = profile_opt_bool(ctx, root, "rss", &pr->rss);
@@ -856,13 +841,13 @@ profile_load(const struct cfg_ctx *ctx, const struct cfg_node *at, const char *d
 	pr->mtu = pr->rx_desc = pr->tx_desc = pr->max_queues = -1;
 	pr->rss = pr->hw_cksum = -1;
 	if (!name_valid(name, GW_CFG_NAME_LEN - 1))
-		return fail(ctx, at, "bad profile name \"%s\" (expected [A-Za-z0-9_-]{1,31})",
+		return cfg_fail(ctx, at, "bad profile name \"%s\" (expected [A-Za-z0-9_-]{1,31})",
 			name);
 	if ((size_t)snprintf(pr->file, sizeof(pr->file), "%s/%s.conf", dir, name) >=
 			sizeof(pr->file))
-		return fail(ctx, at, "profile path too long");
+		return cfg_fail(ctx, at, "profile path too long");
 	if (stat(pr->file, &st) != 0 || !S_ISREG(st.st_mode))
-		return fail(ctx, at, "unknown profile \"%s\" (no file %s)", name, pr->file);
+		return cfg_fail(ctx, at, "unknown profile \"%s\" (no file %s)", name, pr->file);
 
 	snprintf(note, sizeof(note), "(profile \"%s\" of %s)", name, port_key);
 	pctx.name = pr->file;
@@ -870,7 +855,7 @@ profile_load(const struct cfg_ctx *ctx, const struct cfg_node *at, const char *d
 	config_init(&lc);
 	if (config_read_file(&lc, pr->file) != CONFIG_TRUE) {
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
-			rc = fail(ctx, at, "cannot read profile %s", pr->file);
+			rc = cfg_fail(ctx, at, "cannot read profile %s", pr->file);
 		else
 			rc = syntax_error(&pctx, &lc);
 		config_destroy(&lc);
@@ -892,7 +877,7 @@ parse_drivers_config(const struct cfg_ctx *ctx, const struct cfg_node *root,
 	char dir[GW_CFG_STR_LEN];
 	struct cfg_node n;
 	struct stat st;
-	int rc = child(ctx, root, "drivers_config", false, &n);
+	int rc = cfg_child(ctx, root, "drivers_config", false, &n);
 
 	if (rc < 0)
 		return rc;
@@ -911,12 +896,12 @@ parse_drivers_config(const struct cfg_ctx *ctx, const struct cfg_node *root,
 	if (dir[0] != '/' && ctx->base_dir != NULL) {
 		if ((size_t)snprintf(cfg->drivers_config, sizeof(cfg->drivers_config), "%s/%s",
 				ctx->base_dir, dir) >= sizeof(cfg->drivers_config))
-			return fail(ctx, &n, "too long once made relative to the config file");
+			return cfg_fail(ctx, &n, "too long once made relative to the config file");
 	} else {
 		memcpy(cfg->drivers_config, dir, sizeof(dir));
 	}
 	if (stat(cfg->drivers_config, &st) != 0 || !S_ISDIR(st.st_mode))
-		return fail(ctx, &n, "no such directory \"%s\"", cfg->drivers_config);
+		return cfg_fail(ctx, &n, "no such directory \"%s\"", cfg->drivers_config);
 	return 0;
 }
 
@@ -926,22 +911,22 @@ parse_workers(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_
 	static const char *const keys[] = {"lcores", "idle_sleep_us", "mbufs", NULL};
 	struct cfg_node g, n;
 	unsigned int i;
-	int rc = child(ctx, root, "workers", false, &g);
+	int rc = cfg_child(ctx, root, "workers", false, &g);
 
 	if (rc < 0)
 		return rc;
 	if (rc > 0) {
-		rc = as_group(ctx, &g);
+		rc = cfg_as_group(ctx, &g);
 		if (rc == 0)
-			rc = check_keys(ctx, &g, keys);
+			rc = cfg_check_keys(ctx, &g, keys);
 		if (rc == 0)
-			rc = opt_str(ctx, &g, "lcores", cfg->workers.lcores,
+			rc = cfg_opt_str(ctx, &g, "lcores", cfg->workers.lcores,
 				sizeof(cfg->workers.lcores));
 		if (rc == 0)
-			rc = opt_u32(ctx, &g, "idle_sleep_us", 0, 100000,
+			rc = cfg_opt_u32(ctx, &g, "idle_sleep_us", 0, 100000,
 				&cfg->workers.idle_sleep_us);
 		if (rc == 0)
-			rc = opt_u32(ctx, &g, "mbufs", 511, 16777215, &cfg->workers.mbufs);
+			rc = cfg_opt_u32(ctx, &g, "mbufs", 511, 16777215, &cfg->workers.mbufs);
 		if (rc != 0)
 			return rc;
 	}
@@ -950,17 +935,17 @@ parse_workers(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_
 		GW_CFG_MAX_WORKERS, &cfg->workers.n_workers);
 	if (rc != 0) {
 		/* Only a written lcores can fail; the default "1" parses. */
-		child(ctx, &g, "lcores", true, &n);
+		cfg_child(ctx, &g, "lcores", true, &n);
 		if (rc == -ERANGE)
-			return fail(ctx, &n, "bad lcore list \"%s\" (lcore ids are 0..%d and "
+			return cfg_fail(ctx, &n, "bad lcore list \"%s\" (lcore ids are 0..%d and "
 				"ranges run low-high)", cfg->workers.lcores, GW_CFG_MAX_LCORE - 1);
 		if (rc == -EEXIST)
-			return fail(ctx, &n, "bad lcore list \"%s\" (an lcore is named twice)",
+			return cfg_fail(ctx, &n, "bad lcore list \"%s\" (an lcore is named twice)",
 				cfg->workers.lcores);
 		if (rc == -E2BIG)
-			return fail(ctx, &n, "bad lcore list \"%s\" (at most %d workers)",
+			return cfg_fail(ctx, &n, "bad lcore list \"%s\" (at most %d workers)",
 				cfg->workers.lcores, GW_CFG_MAX_WORKERS);
-		return fail(ctx, &n, "bad lcore list \"%s\" (expected ids and ranges like "
+		return cfg_fail(ctx, &n, "bad lcore list \"%s\" (expected ids and ranges like "
 			"\"1\", \"1-3\" or \"2-3,5\")", cfg->workers.lcores);
 	}
 	for (i = 0; i < cfg->workers.n_workers && cfg->workers.lcore_ids[i] == i; i++)
@@ -974,13 +959,13 @@ addr_check(const struct cfg_ctx *ctx, const struct cfg_node *n, const char *s,
 	const struct gw_cfg_prefix *p)
 {
 	if (ip_unspecified(&p->addr) || ip_multicast(&p->addr) || ip_loopback(&p->addr))
-		return fail(ctx, n, "\"%s\" is not a usable unicast address", s);
+		return cfg_fail(ctx, n, "\"%s\" is not a usable unicast address", s);
 	/* /31, /32, /127, /128 have no network address to mistake. */
 	if (p->len + 1 < (int)ip_bits(p->addr.family) && host_bits_all(p, 0))
-		return fail(ctx, n, "\"%s\" is a network address; give the port's own address "
+		return cfg_fail(ctx, n, "\"%s\" is a network address; give the port's own address "
 			"with the subnet's length (like 10.0.0.1/24)", s);
 	if (p->addr.family == AF_INET && p->len < 31 && host_bits_all(p, 1))
-		return fail(ctx, n, "\"%s\" is the subnet's broadcast address", s);
+		return cfg_fail(ctx, n, "\"%s\" is the subnet's broadcast address", s);
 	return 0;
 }
 
@@ -1011,16 +996,16 @@ parse_addresses(const struct cfg_ctx *ctx, const struct cfg_node *pg, struct gw_
 	struct cfg_node a, e;
 	const char *s;
 	unsigned int i, oi, oj;
-	int rc = child(ctx, pg, "addresses", true, &a);
+	int rc = cfg_child(ctx, pg, "addresses", true, &a);
 
 	if (rc > 0)
 		rc = as_strings(ctx, &a);
 	if (rc != 0)
 		return rc;
 	if (node_len(&a) == 0)
-		return fail(ctx, &a, "needs at least one address");
+		return cfg_fail(ctx, &a, "needs at least one address");
 	if (node_len(&a) > GW_CFG_MAX_ADDRS)
-		return fail(ctx, &a, "too many addresses (at most %d)", GW_CFG_MAX_ADDRS);
+		return cfg_fail(ctx, &a, "too many addresses (at most %d)", GW_CFG_MAX_ADDRS);
 	for (i = 0; i < node_len(&a); i++) {
 		node_elem(&a, i, &e);
 		s = config_setting_get_string(e.s);
@@ -1028,22 +1013,23 @@ parse_addresses(const struct cfg_ctx *ctx, const struct cfg_node *pg, struct gw_
 		case PFX_OK:
 			break;
 		case PFX_NOLEN:
-			return fail(ctx, &e, "\"%s\" needs a prefix length (like %s/%u)", s, s,
+			return cfg_fail(ctx, &e, "\"%s\" needs a prefix length (like %s/%u)", s, s,
 				strchr(s, ':') != NULL ? 64 : 24);
 		case PFX_LEN:
-			return fail(ctx, &e, "bad prefix length in \"%s\" (0..%u for %s)", s,
+			return cfg_fail(ctx, &e, "bad prefix length in \"%s\" (0..%u for %s)", s,
 				ip_bits(p.addr.family), p.addr.family == AF_INET ? "IPv4" : "IPv6");
 		default:
-			return fail(ctx, &e, "bad address \"%s\" (expected IPv4 or IPv6 prefix "
+			return cfg_fail(ctx, &e, "bad address \"%s\" (expected IPv4 or IPv6 prefix "
 				"like 10.0.0.1/24)", s);
 		}
 		rc = addr_check(ctx, &e, s, &p);
 		if (rc != 0)
 			return rc;
 		if (find_port_addr(cfg, pi + 1, &p.addr, &oi, &oj))
-			return fail(ctx, &e, "duplicate address %s (already ports.[%u].addresses"
-				".[%u], port \"%s\")", gw_cfg_ip_str(&p.addr, buf, sizeof(buf)), oi,
-				oj, cfg->ports[oi].name);
+			return cfg_fail(ctx, &e, "duplicate address %s (already "
+				"ports.[%u].addresses.[%u], port \"%s\")",
+				gw_cfg_ip_str(&p.addr, buf, sizeof(buf)), oi, oj,
+				cfg->ports[oi].name);
 		port->addrs[port->n_addrs++] = p;
 	}
 	return 0;
@@ -1072,9 +1058,9 @@ port_tunables(const struct cfg_ctx *ctx, const struct cfg_node *pg,
 	port->rss = pr->rss != 0;
 	port->hw_cksum = pr->hw_cksum != 0;
 	rc = profile_opt_int(ctx, pg, "mtu", CFG_MIN_MTU, CFG_MAX_MTU, &mtu);
-	if (rc == 0 && child(ctx, pg, "rss", false, &n) > 0)
+	if (rc == 0 && cfg_child(ctx, pg, "rss", false, &n) > 0)
 		rc = as_bool(ctx, &n, &port->rss);
-	if (rc == 0 && child(ctx, pg, "hw_cksum", false, &n) > 0)
+	if (rc == 0 && cfg_child(ctx, pg, "hw_cksum", false, &n) > 0)
 		rc = as_bool(ctx, &n, &port->hw_cksum);
 	if (rc == 0)
 		rc = opt_desc(ctx, pg, "rx_desc", &rx);
@@ -1092,19 +1078,21 @@ port_param(const struct cfg_ctx *ctx, const struct cfg_node *pg, const char *key
 	const char *profile, char *dst, size_t len)
 {
 	struct cfg_node n;
-	int rc = child(ctx, pg, key, used, &n);
+	int rc = cfg_child(ctx, pg, key, used, &n);
 
 	if (rc <= 0)
-		return rc == 0 ? 0 : fail(ctx, &n, "required by profile \"%s\"", profile);
+		return rc == 0 ? 0 : cfg_fail(ctx, &n, "required by profile \"%s\"", profile);
 	if (!used)
-		return fail(ctx, &n, "profile \"%s\" does not use %s", profile, key);
+		return cfg_fail(ctx, &n, "profile \"%s\" does not use %s", profile, key);
 	rc = as_strbuf(ctx, &n, dst, len);
 	if (rc != 0)
 		return rc;
 	if (strcmp(key, "iface") == 0 && !iface_valid(dst))
-		return fail(ctx, &n, "bad interface name \"%s\" (1..15 of [A-Za-z0-9_.-])", dst);
+		return cfg_fail(ctx, &n, "bad interface name \"%s\" (1..15 of [A-Za-z0-9_.-])",
+			dst);
 	if (strcmp(key, "pci") == 0 && !pci_addr_valid(dst, strlen(dst)))
-		return fail(ctx, &n, "bad PCI address \"%s\" (expected like 0000:03:02.1)", dst);
+		return cfg_fail(ctx, &n, "bad PCI address \"%s\" (expected like 0000:03:02.1)",
+			dst);
 	return 0;
 }
 
@@ -1119,19 +1107,20 @@ port_device(const struct cfg_ctx *ctx, const struct cfg_node *pg, struct gw_conf
 	int has_dev, has_prof, rc;
 	unsigned int uses;
 
-	has_dev = child(ctx, pg, "device", false, &dev);
-	has_prof = child(ctx, pg, "profile", false, &prof);
+	has_dev = cfg_child(ctx, pg, "device", false, &dev);
+	has_prof = cfg_child(ctx, pg, "profile", false, &prof);
 	if (has_dev && has_prof)
-		return fail(ctx, &prof, "give either device or profile, not both");
+		return cfg_fail(ctx, &prof, "give either device or profile, not both");
 	if (!has_dev && !has_prof)
-		return fail(ctx, pg, "needs a device (a DPDK device string) or a profile");
+		return cfg_fail(ctx, pg, "needs a device (a DPDK device string) or a profile");
 	if (has_dev) {
-		if (child(ctx, pg, "iface", false, &n) > 0 || child(ctx, pg, "pci", false, &n) > 0)
-			return fail(ctx, &n, "only used with a profile (with device, put it in "
+		if (cfg_child(ctx, pg, "iface", false, &n) > 0 ||
+				cfg_child(ctx, pg, "pci", false, &n) > 0)
+			return cfg_fail(ctx, &n, "only used with a profile (with device, put it in "
 				"the device string)");
 		rc = as_strbuf(ctx, &dev, port->device, sizeof(port->device));
 		if (rc == 0 && !device_valid(port->device))
-			return fail(ctx, &dev, "bad device \"%s\" (expected a PCI address like "
+			return cfg_fail(ctx, &dev, "bad device \"%s\" (expected a PCI address like "
 				"0000:03:02.1 or a vdev like net_af_xdp0, each optionally followed "
 				"by ,devargs)", port->device);
 		return rc;
@@ -1149,7 +1138,7 @@ port_device(const struct cfg_ctx *ctx, const struct cfg_node *pg, struct gw_conf
 	if (rc != 0)
 		return rc;
 	if (pr->max_queues > 0 && cfg->workers.n_workers > pr->max_queues)
-		return fail(ctx, &prof, "profile \"%s\" supports at most %lld queue(s) but "
+		return cfg_fail(ctx, &prof, "profile \"%s\" supports at most %lld queue(s) but "
 			"workers.lcores \"%s\" asks for %u", port->profile, pr->max_queues,
 			cfg->workers.lcores, cfg->workers.n_workers);
 	v.iface = port->iface;
@@ -1157,11 +1146,11 @@ port_device(const struct cfg_ctx *ctx, const struct cfg_node *pg, struct gw_conf
 	rc = tmpl_expand(pr->devargs, &v, port->device, sizeof(port->device), &uses, bad,
 		sizeof(bad));
 	if (rc != 0)
-		return fail(ctx, &prof, "device string from profile \"%s\" is too long",
+		return cfg_fail(ctx, &prof, "device string from profile \"%s\" is too long",
 			port->profile);
 	if (!device_valid(port->device))
-		return fail(ctx, &prof, "profile \"%s\" gives a bad device string \"%s\" (%s:%d)",
-			port->profile, port->device, pr->file, pr->devargs_line);
+		return cfg_fail(ctx, &prof, "profile \"%s\" gives a bad device string \"%s\" "
+			"(%s:%d)", port->profile, port->device, pr->file, pr->devargs_line);
 	return 0;
 }
 
@@ -1178,27 +1167,27 @@ parse_port(const struct cfg_ctx *ctx, const struct cfg_node *pg, struct gw_confi
 	size_t len;
 	int rc;
 
-	rc = as_group(ctx, pg);
+	rc = cfg_as_group(ctx, pg);
 	if (rc != 0)
 		return rc;
 	port->line = (int)node_line(pg->s);
-	if (child(ctx, pg, "queues", false, &n) > 0)
-		return fail(ctx, &n, "unknown key (a port has one queue per worker: set "
+	if (cfg_child(ctx, pg, "queues", false, &n) > 0)
+		return cfg_fail(ctx, &n, "unknown key (a port has one queue per worker: set "
 			"workers.lcores)");
-	rc = check_keys(ctx, pg, keys);
+	rc = cfg_check_keys(ctx, pg, keys);
 	if (rc == 0)
-		rc = child(ctx, pg, "name", true, &n);
+		rc = cfg_child(ctx, pg, "name", true, &n);
 	if (rc > 0)
 		rc = as_strbuf(ctx, &n, port->name, sizeof(port->name));
 	if (rc == 0 && !name_valid(port->name, GW_CFG_NAME_LEN - 1))
-		return fail(ctx, &n, "bad port name \"%s\" (expected [A-Za-z0-9_-]{1,31})",
+		return cfg_fail(ctx, &n, "bad port name \"%s\" (expected [A-Za-z0-9_-]{1,31})",
 			port->name);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < pi; i++)
 		if (strcmp(cfg->ports[i].name, port->name) == 0)
-			return fail(ctx, &n, "duplicate port name \"%s\" (also ports.[%u], line %d)",
-				port->name, i, cfg->ports[i].line);
+			return cfg_fail(ctx, &n, "duplicate port name \"%s\" (also ports.[%u], "
+				"line %d)", port->name, i, cfg->ports[i].line);
 
 	memset(&pr, 0, sizeof(pr));
 	pr.mtu = pr.rx_desc = pr.tx_desc = pr.max_queues = -1;
@@ -1210,20 +1199,20 @@ parse_port(const struct cfg_ctx *ctx, const struct cfg_node *pg, struct gw_confi
 	for (i = 0; i < pi; i++)
 		if (device_name_len(cfg->ports[i].device) == len &&
 				strncmp(cfg->ports[i].device, port->device, len) == 0) {
-			child(ctx, pg, port->profile[0] != '\0' ? "profile" : "device", true, &n);
-			return fail(ctx, &n, "device %.*s is already used by ports.[%u] (\"%s\")",
-				(int)len,
-				port->device, i, cfg->ports[i].name);
+			cfg_child(ctx, pg, port->profile[0] != '\0' ? "profile" : "device", true,
+				&n);
+			return cfg_fail(ctx, &n, "device %.*s is already used by ports.[%u] "
+				"(\"%s\")", (int)len, port->device, i, cfg->ports[i].name);
 		}
 	rc = port_tunables(ctx, pg, &pr, port);
 	if (rc == 0)
 		rc = parse_addresses(ctx, pg, cfg, pi);
 	if (rc == 0 && port->mtu != 0 && port->mtu < CFG_MIN_MTU_V6 &&
 			port_has_family(port, AF_INET6)) {
-		if (child(ctx, pg, "mtu", false, &n) <= 0)
+		if (cfg_child(ctx, pg, "mtu", false, &n) <= 0)
 			node_make(&n, pg->s, pg->key, "mtu");
-		return fail(ctx, &n, "%u is below IPv6's minimum MTU %d and the port has an IPv6 "
-			"address", port->mtu, CFG_MIN_MTU_V6);
+		return cfg_fail(ctx, &n, "%u is below IPv6's minimum MTU %d and the port has an "
+			"IPv6 address", port->mtu, CFG_MIN_MTU_V6);
 	}
 	return rc;
 }
@@ -1233,17 +1222,17 @@ parse_ports(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_co
 {
 	struct cfg_node l, e;
 	unsigned int i;
-	int rc = child(ctx, root, "ports", true, &l);
+	int rc = cfg_child(ctx, root, "ports", true, &l);
 
 	if (rc < 0)
 		return rc;
 	if (!config_setting_is_list(l.s))
-		return fail(ctx, &l, "expected a list of groups ( { ... }, ... ), got %s",
+		return cfg_fail(ctx, &l, "expected a list of groups ( { ... }, ... ), got %s",
 			type_name(l.s));
 	if (node_len(&l) == 0)
-		return fail(ctx, &l, "needs at least one port");
+		return cfg_fail(ctx, &l, "needs at least one port");
 	if (node_len(&l) > GW_CFG_MAX_PORTS)
-		return fail(ctx, &l, "too many ports (at most %d)", GW_CFG_MAX_PORTS);
+		return cfg_fail(ctx, &l, "too many ports (at most %d)", GW_CFG_MAX_PORTS);
 	for (i = 0; i < node_len(&l); i++) {
 		node_elem(&l, i, &e);
 		rc = parse_port(ctx, &e, cfg, i);
@@ -1261,7 +1250,7 @@ route_port(const struct cfg_ctx *ctx, const struct cfg_node *rg, const struct gw
 	char buf[INET6_ADDRSTRLEN];
 	struct cfg_node n;
 	unsigned int i, j;
-	int rc = child(ctx, rg, "port", false, &n);
+	int rc = cfg_child(ctx, rg, "port", false, &n);
 
 	if (rc < 0)
 		return rc;
@@ -1273,9 +1262,9 @@ route_port(const struct cfg_ctx *ctx, const struct cfg_node *rg, const struct gw
 			if (strcmp(cfg->ports[i].name, r->port) == 0)
 				break;
 		if (i == cfg->n_ports)
-			return fail(ctx, &n, "no port named \"%s\"", r->port);
+			return cfg_fail(ctx, &n, "no port named \"%s\"", r->port);
 		if (!port_has_family(&cfg->ports[i], r->via.family))
-			return fail(ctx, &n, "port \"%s\" has no %s address for next hop %s",
+			return cfg_fail(ctx, &n, "port \"%s\" has no %s address for next hop %s",
 				r->port, r->via.family == AF_INET ? "IPv4" : "IPv6",
 				gw_cfg_ip_str(&r->via, buf, sizeof(buf)));
 		return 0;
@@ -1284,8 +1273,8 @@ route_port(const struct cfg_ctx *ctx, const struct cfg_node *rg, const struct gw
 		for (j = 0; j < cfg->ports[i].n_addrs; j++)
 			if (ip_in_prefix(&r->via, &cfg->ports[i].addrs[j]))
 				return 0;
-	child(ctx, rg, "via", true, &n);
-	return fail(ctx, &n, "next hop %s is not on any port's subnet (add port = \"...\" for "
+	cfg_child(ctx, rg, "via", true, &n);
+	return cfg_fail(ctx, &n, "next hop %s is not on any port's subnet (add port = \"...\" for "
 		"an on-link next hop)", gw_cfg_ip_str(&r->via, buf, sizeof(buf)));
 }
 
@@ -1301,13 +1290,13 @@ parse_route(const struct cfg_ctx *ctx, const struct cfg_node *rg, const struct g
 	const char *s;
 	int rc;
 
-	rc = as_group(ctx, rg);
+	rc = cfg_as_group(ctx, rg);
 	if (rc == 0)
-		rc = check_keys(ctx, rg, keys);
+		rc = cfg_check_keys(ctx, rg, keys);
 	if (rc != 0)
 		return rc;
 	r->line = (int)node_line(rg->s);
-	rc = child(ctx, rg, "prefix", true, &n);
+	rc = cfg_child(ctx, rg, "prefix", true, &n);
 	if (rc > 0)
 		rc = as_string(ctx, &n, &s);
 	if (rc != 0)
@@ -1316,35 +1305,35 @@ parse_route(const struct cfg_ctx *ctx, const struct cfg_node *rg, const struct g
 	case PFX_OK:
 		break;
 	case PFX_LEN:
-		return fail(ctx, &n, "bad prefix length in \"%s\" (0..%u for %s)", s,
+		return cfg_fail(ctx, &n, "bad prefix length in \"%s\" (0..%u for %s)", s,
 			ip_bits(r->prefix.addr.family),
 			r->prefix.addr.family == AF_INET ? "IPv4" : "IPv6");
 	default:
-		return fail(ctx, &n, "bad prefix \"%s\" (expected like 10.0.0.0/8 or fd00::/64)",
-			s);
+		return cfg_fail(ctx, &n, "bad prefix \"%s\" (expected like 10.0.0.0/8 or "
+			"fd00::/64)", s);
 	}
 	if (!host_bits_all(&r->prefix, 0)) {
 		prefix_network(&r->prefix, &net);
-		return fail(ctx, &n, "host bits set in \"%s\" (did you mean %s/%u?)", s,
+		return cfg_fail(ctx, &n, "host bits set in \"%s\" (did you mean %s/%u?)", s,
 			gw_cfg_ip_str(&net.addr, buf, sizeof(buf)), net.len);
 	}
 
-	rc = child(ctx, rg, "via", true, &n);
+	rc = cfg_child(ctx, rg, "via", true, &n);
 	if (rc > 0)
 		rc = as_string(ctx, &n, &s);
 	if (rc != 0)
 		return rc;
 	if (gw_cfg_ip_parse(s, &r->via) != 0)
-		return fail(ctx, &n, "bad next hop \"%s\" (expected an address like 10.0.0.1 or "
-			"fd00::1, no prefix length)", s);
+		return cfg_fail(ctx, &n, "bad next hop \"%s\" (expected an address like 10.0.0.1 "
+			"or fd00::1, no prefix length)", s);
 	if (r->via.family != r->prefix.addr.family)
-		return fail(ctx, &n, "next hop %s is %s but the prefix is %s", s,
+		return cfg_fail(ctx, &n, "next hop %s is %s but the prefix is %s", s,
 			r->via.family == AF_INET ? "IPv4" : "IPv6",
 			r->prefix.addr.family == AF_INET ? "IPv4" : "IPv6");
 	if (ip_unspecified(&r->via) || ip_multicast(&r->via) || ip_loopback(&r->via))
-		return fail(ctx, &n, "next hop %s is not a unicast address", s);
+		return cfg_fail(ctx, &n, "next hop %s is not a unicast address", s);
 	if (find_port_addr(cfg, cfg->n_ports, &r->via, &oi, &oj))
-		return fail(ctx, &n, "next hop %s is our own address (port \"%s\")", s,
+		return cfg_fail(ctx, &n, "next hop %s is our own address (port \"%s\")", s,
 			cfg->ports[oi].name);
 	return route_port(ctx, rg, cfg, r);
 }
@@ -1356,15 +1345,15 @@ parse_routes(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_c
 	struct gw_cfg_route *r;
 	struct cfg_node l, e, n;
 	unsigned int i, j;
-	int rc = child(ctx, root, "routes", false, &l);
+	int rc = cfg_child(ctx, root, "routes", false, &l);
 
 	if (rc <= 0)
 		return rc;
 	if (!config_setting_is_list(l.s))
-		return fail(ctx, &l, "expected a list of groups ( { ... }, ... ), got %s",
+		return cfg_fail(ctx, &l, "expected a list of groups ( { ... }, ... ), got %s",
 			type_name(l.s));
 	if (node_len(&l) > GW_CFG_MAX_ROUTES)
-		return fail(ctx, &l, "too many routes (at most %d)", GW_CFG_MAX_ROUTES);
+		return cfg_fail(ctx, &l, "too many routes (at most %d)", GW_CFG_MAX_ROUTES);
 	for (i = 0; i < node_len(&l); i++) {
 		node_elem(&l, i, &e);
 		r = &cfg->routes[i];
@@ -1374,9 +1363,10 @@ parse_routes(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_c
 		for (j = 0; j < i; j++)
 			if (cfg->routes[j].prefix.len == r->prefix.len &&
 					ip_equal(&cfg->routes[j].prefix.addr, &r->prefix.addr)) {
-				child(ctx, &e, "prefix", true, &n);
-				return fail(ctx, &n, "duplicate route for %s/%u (also routes.[%u], "
-					"line %d)", gw_cfg_ip_str(&r->prefix.addr, buf, sizeof(buf)),
+				cfg_child(ctx, &e, "prefix", true, &n);
+				return cfg_fail(ctx, &n, "duplicate route for %s/%u (also "
+					"routes.[%u], line %d)",
+					gw_cfg_ip_str(&r->prefix.addr, buf, sizeof(buf)),
 					r->prefix.len, j, cfg->routes[j].line);
 			}
 		cfg->n_routes++;
@@ -1384,38 +1374,50 @@ parse_routes(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_c
 	return 0;
 }
 
+/* vips = [ ... ] and snat = [ ... ]: unicast addresses of their own, no duplicates. */
 static int
-parse_vips(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_config *cfg)
+parse_addr_list(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_config *cfg,
+	bool snat)
 {
-	struct gw_cfg_ip *vip;
+	const char *what = snat ? "SNAT address" : "VIP", *key = snat ? "snat" : "vips";
+	struct gw_cfg_ip *list = snat ? cfg->snat : cfg->vips, ip;
+	unsigned int *n = snat ? &cfg->n_snat : &cfg->n_vips;
+	unsigned int i, j, oi, oj, fam[2] = {0, 0};
 	struct cfg_node l, e;
-	unsigned int i, j, oi, oj;
 	const char *s;
-	int rc = child(ctx, root, "vips", false, &l);
+	int rc = cfg_child(ctx, root, key, false, &l);
 
 	if (rc <= 0)
 		return rc;
 	rc = as_strings(ctx, &l);
 	if (rc != 0)
 		return rc;
-	if (node_len(&l) > GW_CFG_MAX_VIPS)
-		return fail(ctx, &l, "too many VIPs (at most %d)", GW_CFG_MAX_VIPS);
+	if (!snat && node_len(&l) > GW_CFG_MAX_VIPS)
+		return cfg_fail(ctx, &l, "too many VIPs (at most %d)", GW_CFG_MAX_VIPS);
 	for (i = 0; i < node_len(&l); i++) {
 		node_elem(&l, i, &e);
 		s = config_setting_get_string(e.s);
-		vip = &cfg->vips[i];
-		if (gw_cfg_ip_parse(s, vip) != 0)
-			return fail(ctx, &e, "bad VIP \"%s\" (expected an address like 10.0.0.10 or "
-				"fd00::10, no prefix length)", s);
-		if (ip_unspecified(vip) || ip_multicast(vip) || ip_loopback(vip))
-			return fail(ctx, &e, "VIP %s is not a usable unicast address", s);
+		if (gw_cfg_ip_parse(s, &ip) != 0)
+			return cfg_fail(ctx, &e, "bad %s \"%s\" (expected an address like "
+				"10.0.0.10 or fd00::10, no prefix length)", what, s);
+		if (ip_unspecified(&ip) || ip_multicast(&ip) || ip_loopback(&ip))
+			return cfg_fail(ctx, &e, "%s %s is not a usable unicast address", what, s);
 		for (j = 0; j < i; j++)
-			if (ip_equal(&cfg->vips[j], vip))
-				return fail(ctx, &e, "duplicate VIP %s (also vips.[%u])", s, j);
-		if (find_port_addr(cfg, cfg->n_ports, vip, &oi, &oj))
-			return fail(ctx, &e, "VIP %s is also an address of port \"%s\" (a VIP must "
-				"be an address of its own)", s, cfg->ports[oi].name);
-		cfg->n_vips++;
+			if (ip_equal(&list[j], &ip))
+				return cfg_fail(ctx, &e, "duplicate %s %s (also %s.[%u])", what, s,
+					key, j);
+		if (find_port_addr(cfg, cfg->n_ports, &ip, &oi, &oj))
+			return cfg_fail(ctx, &e, "%s %s is also an address of port \"%s\" (a %s "
+				"must be an address of its own)", what, s, cfg->ports[oi].name,
+				what);
+		for (j = 0; snat && j < cfg->n_vips; j++)
+			if (ip_equal(&cfg->vips[j], &ip))
+				return cfg_fail(ctx, &e, "SNAT address %s is also a VIP "
+					"(vips.[%u])", s, j);
+		if (snat && ++fam[ip.family == AF_INET6] > GW_CFG_MAX_SNAT)
+			return cfg_fail(ctx, &e, "too many %s SNAT addresses (at most %d per "
+				"family)", ip.family == AF_INET ? "IPv4" : "IPv6", GW_CFG_MAX_SNAT);
+		list[(*n)++] = ip;
 	}
 	return 0;
 }
@@ -1444,30 +1446,31 @@ parse_gateway(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_
 {
 	static const char *const keys[] = {"source", "manifests", "controller_name", NULL};
 	struct cfg_node g, n;
-	int rc = child(ctx, root, "gateway", false, &g);
+	int rc = cfg_child(ctx, root, "gateway", false, &g);
 
 	if (rc <= 0)
 		return rc;
-	rc = as_group(ctx, &g);
+	rc = cfg_as_group(ctx, &g);
 	if (rc == 0)
-		rc = check_keys(ctx, &g, keys);
+		rc = cfg_check_keys(ctx, &g, keys);
 	if (rc == 0)
-		rc = opt_str(ctx, &g, "source", cfg->gateway.source, sizeof(cfg->gateway.source));
+		rc = cfg_opt_str(ctx, &g, "source", cfg->gateway.source,
+			sizeof(cfg->gateway.source));
 	if (rc == 0 && strcmp(cfg->gateway.source, "files") != 0 &&
 			strcmp(cfg->gateway.source, "kubernetes") != 0) {
-		child(ctx, &g, "source", true, &n);
-		return fail(ctx, &n, "unknown source \"%s\" (expected \"files\" or "
+		cfg_child(ctx, &g, "source", true, &n);
+		return cfg_fail(ctx, &n, "unknown source \"%s\" (expected \"files\" or "
 			"\"kubernetes\")", cfg->gateway.source);
 	}
 	if (rc == 0)
-		rc = opt_str(ctx, &g, "manifests", cfg->gateway.manifests,
+		rc = cfg_opt_str(ctx, &g, "manifests", cfg->gateway.manifests,
 			sizeof(cfg->gateway.manifests));
 	if (rc == 0)
-		rc = opt_str(ctx, &g, "controller_name", cfg->gateway.controller_name,
+		rc = cfg_opt_str(ctx, &g, "controller_name", cfg->gateway.controller_name,
 			sizeof(cfg->gateway.controller_name));
 	if (rc == 0 && !controller_name_valid(cfg->gateway.controller_name)) {
-		child(ctx, &g, "controller_name", true, &n);
-		return fail(ctx, &n, "bad controller name \"%s\" (expected domain/path like "
+		cfg_child(ctx, &g, "controller_name", true, &n);
+		return cfg_fail(ctx, &n, "bad controller name \"%s\" (expected domain/path like "
 			"dpgw.io/gateway-controller)", cfg->gateway.controller_name);
 	}
 	return rc;
@@ -1479,18 +1482,18 @@ parse_admin(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_co
 	static const char *const keys[] = {"socket", NULL};
 	struct sockaddr_un sun;
 	struct cfg_node g, n;
-	int rc = child(ctx, root, "admin", false, &g);
+	int rc = cfg_child(ctx, root, "admin", false, &g);
 
 	if (rc <= 0)
 		return rc;
-	rc = as_group(ctx, &g);
+	rc = cfg_as_group(ctx, &g);
 	if (rc == 0)
-		rc = check_keys(ctx, &g, keys);
+		rc = cfg_check_keys(ctx, &g, keys);
 	if (rc == 0)
-		rc = opt_str(ctx, &g, "socket", cfg->admin.socket, sizeof(cfg->admin.socket));
+		rc = cfg_opt_str(ctx, &g, "socket", cfg->admin.socket, sizeof(cfg->admin.socket));
 	if (rc == 0 && strlen(cfg->admin.socket) >= sizeof(sun.sun_path)) {
-		child(ctx, &g, "socket", true, &n);
-		return fail(ctx, &n, "too long for a unix socket path (at most %zu characters)",
+		cfg_child(ctx, &g, "socket", true, &n);
+		return cfg_fail(ctx, &n, "too long for a unix socket path (at most %zu characters)",
 			sizeof(sun.sun_path) - 1);
 	}
 	return rc;
@@ -1501,19 +1504,19 @@ parse_neigh(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_co
 {
 	static const char *const keys[] = {"reachable_s", "stale_gc_s", "resolve_ms", NULL};
 	struct cfg_node g;
-	int rc = child(ctx, root, "neigh", false, &g);
+	int rc = cfg_child(ctx, root, "neigh", false, &g);
 
 	if (rc <= 0)
 		return rc;
-	rc = as_group(ctx, &g);
+	rc = cfg_as_group(ctx, &g);
 	if (rc == 0)
-		rc = check_keys(ctx, &g, keys);
+		rc = cfg_check_keys(ctx, &g, keys);
 	if (rc == 0)
-		rc = opt_u32(ctx, &g, "reachable_s", 1, 3600, &cfg->neigh.reachable_s);
+		rc = cfg_opt_u32(ctx, &g, "reachable_s", 1, 3600, &cfg->neigh.reachable_s);
 	if (rc == 0)
-		rc = opt_u32(ctx, &g, "stale_gc_s", 1, 86400, &cfg->neigh.stale_gc_s);
+		rc = cfg_opt_u32(ctx, &g, "stale_gc_s", 1, 86400, &cfg->neigh.stale_gc_s);
 	if (rc == 0)
-		rc = opt_u32(ctx, &g, "resolve_ms", 10, 60000, &cfg->neigh.resolve_ms);
+		rc = cfg_opt_u32(ctx, &g, "resolve_ms", 10, 60000, &cfg->neigh.resolve_ms);
 	return rc;
 }
 
@@ -1535,18 +1538,19 @@ config_defaults(struct gw_config *cfg, const char *name)
 	cfg->neigh.reachable_s = 30;
 	cfg->neigh.stale_gc_s = 300;
 	cfg->neigh.resolve_ms = 1000;
+	cfg_l4_defaults(cfg);
 }
 
 static int
 config_walk(const struct cfg_ctx *ctx, const config_t *lc, struct gw_config *cfg)
 {
-	static const char *const keys[] = {"ports", "routes", "vips", "workers", "gateway",
-		"admin", "neigh", "drivers_config", NULL};
+	static const char *const keys[] = {"ports", "routes", "vips", "snat", "workers",
+		"gateway", "admin", "neigh", "l4", "drivers_config", NULL};
 	struct cfg_node root;
 	int rc;
 
 	node_make(&root, config_root_setting(lc), NULL, "");
-	rc = check_keys(ctx, &root, keys);
+	rc = cfg_check_keys(ctx, &root, keys);
 	/* Workers and drivers_config first: ports need {queues} and the profiles. */
 	if (rc == 0)
 		rc = parse_workers(ctx, &root, cfg);
@@ -1557,13 +1561,17 @@ config_walk(const struct cfg_ctx *ctx, const config_t *lc, struct gw_config *cfg
 	if (rc == 0)
 		rc = parse_routes(ctx, &root, cfg);
 	if (rc == 0)
-		rc = parse_vips(ctx, &root, cfg);
+		rc = parse_addr_list(ctx, &root, cfg, false);
+	if (rc == 0)
+		rc = parse_addr_list(ctx, &root, cfg, true);
 	if (rc == 0)
 		rc = parse_gateway(ctx, &root, cfg);
 	if (rc == 0)
 		rc = parse_admin(ctx, &root, cfg);
 	if (rc == 0)
 		rc = parse_neigh(ctx, &root, cfg);
+	if (rc == 0)
+		rc = cfg_parse_l4(ctx, &root, cfg);
 	return rc;
 }
 
@@ -1722,5 +1730,7 @@ gw_config_boot_diff(const struct gw_config *a, const struct gw_config *b, char *
 		return differs(what, len, "gateway.controller_name");
 	if (strcmp(a->admin.socket, b->admin.socket) != 0)
 		return differs(what, len, "admin.socket");
+	if (a->l4.max_flows != b->l4.max_flows)
+		return differs(what, len, "l4.max_flows");
 	return 0;
 }

@@ -6,6 +6,8 @@
  *               addresses = [ "10.77.1.1/24", "fd00:77:1::1/64" ]; } );
  *   routes = ( { prefix = "0.0.0.0/0"; via = "10.77.1.254"; } );
  *   vips = [ "10.77.1.10", "10.77.1.11" ];
+ *   snat = [ "10.77.2.100" ];
+ *   l4 = { max_flows = 65536; snat_ports = "1024-65535"; udp_timeout_s = 60; };
  *   workers = { lcores = "1"; idle_sleep_us = 50; };
  *   gateway = { source = "files"; manifests = "/etc/dpgw/manifests";
  *               controller_name = "dpgw.io/gateway-controller"; };
@@ -47,6 +49,8 @@
 #define GW_CFG_ERR_LEN 512
 #define GW_CFG_MAX_WORKERS 64   /* worker lcores, hence queues per port */
 #define GW_CFG_MAX_LCORE 128    /* lcore ids in workers.lcores are below this */
+#define GW_CFG_MAX_SNAT 16      /* SNAT pool addresses per family (= GW_DP_MAX_SNAT) */
+#define GW_CFG_L4_N_TIMEOUTS 5  /* l4 timeouts, enum gw_flow_class order */
 
 /* An IPv4 or IPv6 address (family AF_INET or AF_INET6), network byte order. */
 struct gw_cfg_ip {
@@ -104,6 +108,21 @@ struct gw_config {
 	unsigned int n_vips;
 	struct gw_cfg_ip vips[GW_CFG_MAX_VIPS];
 
+	/* snat = [ ... ]: SNAT pool, at most GW_CFG_MAX_SNAT per family, in file order. */
+	unsigned int n_snat;
+	struct gw_cfg_ip snat[2 * GW_CFG_MAX_SNAT];
+
+	struct {
+		uint32_t max_flows;           /* per worker and family; default 65536; boot-only */
+		uint16_t snat_port_lo;        /* snat_ports = "LO-HI"; default 1024-65535 */
+		uint16_t snat_port_hi;
+		/*
+		 * Idle timeouts in seconds, enum gw_flow_class order: tcp_syn (10),
+		 * tcp_established (900), tcp_closing (60), tcp_time_wait (10), udp (60).
+		 */
+		uint32_t timeout_s[GW_CFG_L4_N_TIMEOUTS];
+	} l4;
+
 	struct {
 		char lcores[GW_CFG_STR_LEN];  /* "1", "1-3", "1,3"; default "1" */
 		uint32_t idle_sleep_us;       /* 0: busy-poll; default 0 */
@@ -156,8 +175,9 @@ int gw_config_load_string(const char *text, const char *name, struct gw_config *
  * Boot-only: ports (count, and each port's name, device, profile, iface,
  * pci, mtu, rss, hw_cksum, rx_desc, tx_desc), workers.lcores (compared as
  * a set, so "1-2" equals "1,2"), workers.mbufs, gateway.*, admin.socket,
- * drivers_config. Everything else (routes, vips, ports[].addresses,
- * neigh.*, workers.idle_sleep_us) a reload may change. @what gets a key
+ * drivers_config, l4.max_flows. Everything else (routes, vips, snat,
+ * ports[].addresses, neigh.*, the other l4.* keys, workers.idle_sleep_us)
+ * a reload may change. @what gets a key
  * path such as "ports.[0].device" or "ports" (a port added or removed).
  */
 int gw_config_boot_diff(const struct gw_config *a, const struct gw_config *b,

@@ -99,6 +99,7 @@ gw_app_publish(struct gw_app *app, const struct gw_config *cfg, struct gw_dp_gat
 		gw_dp_set_l3(dp, old->l3_part);
 		dp->idle_sleep_us = old->idle_sleep_us;
 		dp->neigh = old->neigh;
+		dp->l4p = old->l4p;
 	}
 	if (gw == NULL && old != NULL && old->gateway != NULL) {
 		gw_dp_part_get(&old->gateway->part);

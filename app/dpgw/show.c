@@ -19,6 +19,8 @@
 #include "admin.h"
 
 #define NEIGH_DUMP_MAX 4096
+#define FLOWS_DEFAULT_LIMIT 1000
+#define FLOWS_MAX_LIMIT 100000
 
 static json_t *
 ip_json(int family, const void *ip)
@@ -180,6 +182,96 @@ show_neigh(const json_t *args, void *arg, char *err, size_t errlen)
 	return json_pack("{s:o}", "neighbours", list);
 }
 
+/* Runs on the worker: copy up to max of its L4 flows, and count them. */
+struct flow_dump {
+	uint32_t max, n, total, capacity;
+	uint32_t count[GW_FLOW_N_FAM];
+	struct gw_l4_flow_info e[];
+};
+
+static void
+flow_dump_fn(struct gw_worker *w, void *arg)
+{
+	struct flow_dump *d = arg;
+
+	d->n = gw_worker_flow_dump(w, d->e, d->max, &d->total);
+	d->capacity = gw_worker_flow_capacity(w);
+	for (int f = 0; f < GW_FLOW_N_FAM; f++)
+		d->count[f] = w->flows != NULL ? gw_flow_count(w->flows, (enum gw_flow_fam)f) : 0;
+}
+
+/* "10.0.0.1:80", "[fd00::1]:80" */
+static json_t *
+endpoint_json(int family, const void *ip, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
+
+	inet_ntop(family, ip, a, sizeof(a));
+	snprintf(buf, sizeof(buf), family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return json_string(buf);
+}
+
+static json_t *
+show_flows(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+	const json_t *lj = json_object_get(args, "limit");
+	json_t *workers = json_array(), *list = json_array();
+	json_int_t limit = FLOWS_DEFAULT_LIMIT, total = 0;
+
+	if (lj != NULL && (!json_is_integer(lj) || json_integer_value(lj) < 0 ||
+			json_integer_value(lj) > FLOWS_MAX_LIMIT)) {
+		json_decref(workers);
+		json_decref(list);
+		snprintf(err, errlen, "limit: expected an integer 0..%d", FLOWS_MAX_LIMIT);
+		return NULL;
+	}
+	if (lj != NULL)
+		limit = json_integer_value(lj);
+	for (unsigned int w = 0; w < app->n_workers; w++) {
+		uint32_t max = (uint32_t)(limit - (json_int_t)json_array_size(list));
+		/* Heap, not stack: on timeout the worker may still write it later. */
+		struct flow_dump *d = calloc(1, sizeof(*d) + max * sizeof(d->e[0]));
+		int rc;
+
+		if (d == NULL) {
+			json_decref(workers);
+			json_decref(list);
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		d->max = max;
+		rc = gw_worker_call(app->workers[w], flow_dump_fn, d, 1000);
+		if (rc != 0) {
+			/* Leaked on purpose: the worker may still write it. */
+			json_decref(workers);
+			json_decref(list);
+			snprintf(err, errlen, "worker %u did not answer: %s", w, strerror(-rc));
+			return NULL;
+		}
+		total += d->total;
+		json_array_append_new(workers, json_pack("{s:i, s:I, s:I, s:I}", "worker", (int)w,
+			"flows4", (json_int_t)d->count[GW_FLOW_V4],
+			"flows6", (json_int_t)d->count[GW_FLOW_V6],
+			"capacity", (json_int_t)d->capacity));
+		for (uint32_t i = 0; i < d->n && i < max; i++) {
+			const struct gw_l4_flow_info *e = &d->e[i];
+
+			json_array_append_new(list, json_pack(
+				"{s:i, s:s, s:o, s:o, s:o, s:o, s:s, s:I}", "worker", (int)w, "proto", e->proto == IPPROTO_TCP ? "tcp" : "udp",
+				"client", endpoint_json(e->family, e->client, e->client_port),
+				"vip", endpoint_json(e->family, e->vip, e->vip_port),
+				"backend", endpoint_json(e->family, e->backend, e->backend_port),
+				"snat", endpoint_json(e->family, e->snat, e->snat_port),
+				"state", gw_flow_state_name((enum gw_flow_state)e->state),
+				"idle_ms", (json_int_t)e->idle_ms));
+		}
+		free(d);
+	}
+	return json_pack("{s:o, s:o, s:I}", "workers", workers, "flows", list,
+		"total", total);
+}
+
 static const char *const path_types[] = {"PathPrefix", "Exact", "RegularExpression"};
 static const char *const be_states[] = {"ok", "invalid", "no-endpoints"};
 
@@ -282,6 +374,7 @@ show_routes(const json_t *args, void *arg, char *err, size_t errlen)
 {
 	struct gw_app *app = arg;
 	json_t *routes = json_array(), *vips = json_array(), *addrs = json_array();
+	json_t *snat = json_array();
 	json_t *http = json_array(), *l4 = NULL;
 	uint64_t tables = 0;
 	const struct gw_gen *g;
@@ -312,6 +405,8 @@ show_routes(const json_t *args, void *arg, char *err, size_t errlen)
 			for (uint32_t i = 0; i < n; i++) {
 				if (arr[i].kind == GW_L3_VIP)
 					json_array_append_new(vips, ip_json(family, arr[i].ip));
+				else if (arr[i].kind == GW_L3_SNAT)
+					json_array_append_new(snat, ip_json(family, arr[i].ip));
 				else
 					json_array_append_new(addrs, json_pack("{s:s, s:o}", "port",
 						app->cfg.ports[arr[i].port].name, "address",
@@ -329,9 +424,10 @@ show_routes(const json_t *args, void *arg, char *err, size_t errlen)
 	}
 	gw_gen_writer_unlock(app->gen);
 	pthread_mutex_unlock(&app->cfg_lock);
-	return json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o}", "generation", (json_int_t)num,
-		"routes", routes, "vips", vips, "addresses", addrs, "gateway_tables",
-		(json_int_t)tables, "http", http, "l4", l4 != NULL ? l4 : json_array());
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "generation",
+		(json_int_t)num, "routes", routes, "vips", vips, "snat", snat, "addresses", addrs,
+		"gateway_tables", (json_int_t)tables, "http", http,
+		"l4", l4 != NULL ? l4 : json_array());
 }
 
 static json_t *
@@ -382,6 +478,8 @@ gw_app_admin_register(struct gw_app *app, struct gw_admin *admin)
 			show_neigh },
 		{ "show routes", "/dpgw/routes", "routes, addresses and VIPs of the live generation",
 			show_routes },
+		{ "show flows", "/dpgw/flows", "L4 (TCP/UDP) flows of every worker; args: limit",
+			show_flows },
 		{ "show generation", "/dpgw/generation", "live generation and what each worker saw",
 			show_generation },
 		{ "reload", NULL, "re-read the configuration file (reloadable keys)", do_reload },

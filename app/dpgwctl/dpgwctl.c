@@ -36,6 +36,7 @@
 #define OPT_RENDER_FILE   256
 #define OPT_RENDER_NOW    257
 #define OPT_PRINT_REQUEST 258
+#define OPT_LIMIT         259
 #define RESPONSE_MAX (256u << 20)
 
 static const char usage_text[] =
@@ -49,6 +50,9 @@ static const char usage_text[] =
 	"                              per-worker counters and drop reasons; zero rows are\n"
 	"                              hidden unless --all; --worker N shows one worker\n"
 	"  show neigh                  ARP/ND neighbour entries of every worker\n"
+	"  show flows [--limit N]      L4 (TCP/UDP) NAT flows of every worker: client, VIP,\n"
+	"                              backend, SNAT address, state, idle time; at most N\n"
+	"                              (default 1000) over all workers\n"
 	"  show routes                 routes, local addresses and VIPs of the live generation,\n"
 	"                              then the compiled Gateway API tables (HTTP rules per\n"
 	"                              listener in precedence order, L4 services)\n"
@@ -71,6 +75,7 @@ static const char usage_text[] =
 	"  -A, --all-namespaces        get: objects in every namespace\n"
 	"  -a, --all                   show stats: show zero counters too\n"
 	"  -w, --worker N              show stats: only worker N\n"
+	"      --limit N               show flows: at most N flows (0..100000, default 1000)\n"
 	"  -h, --help                  this text\n"
 	"  -V, --version               print the version\n"
 	"\n"
@@ -280,6 +285,7 @@ show_command(const char *what)
 	static const char *const stats[] = { "stats", "statistics", "counters", "errors", NULL };
 	static const char *const neigh[] = { "neigh", "neighbours", "neighbors", "arp", NULL };
 	static const char *const routes[] = { "routes", "route", NULL };
+	static const char *const flows[] = { "flows", "flow", "conntrack", NULL };
 	static const char *const gen[] = { "generation", "gen", NULL };
 	static const char *const gw[] = { "gateway", "gw", "translator", NULL };
 
@@ -291,6 +297,8 @@ show_command(const char *what)
 		return "show neigh";
 	if (word_in(what, routes))
 		return "show routes";
+	if (word_in(what, flows))
+		return "show flows";
 	if (word_in(what, gen))
 		return "show generation";
 	if (word_in(what, gw))
@@ -326,6 +334,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "namespace", required_argument, NULL, 'n' },
 		{ "all-namespaces", no_argument, NULL, 'A' },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
 		/* Hidden, for tests: render a canned response at a fixed time. */
 		{ "render-file", required_argument, NULL, OPT_RENDER_FILE },
 		{ "render-now", required_argument, NULL, OPT_RENDER_NOW },
@@ -337,6 +346,7 @@ main(int argc, char **argv)
 	const char *sock = NULL, *config = NULL, *cmd, *raw = NULL, *render = NULL;
 	enum output out = OUT_TABLE;
 	bool worker_set = false, print_request = false;
+	long limit = -1;
 	json_t *req, *resp, *data;
 	json_error_t jerr;
 	char *line, *end;
@@ -381,6 +391,14 @@ main(int argc, char **argv)
 		case OPT_PRINT_REQUEST:
 			print_request = true;
 			break;
+		case OPT_LIMIT:
+			errno = 0;
+			limit = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg || limit < 0 ||
+					limit > 100000)
+				usage_error("--limit takes a number of flows 0..100000, not \"%s\"",
+					optarg);
+			break;
 		case 'a':
 			so.all = true;
 			break;
@@ -416,12 +434,12 @@ main(int argc, char **argv)
 
 	if (strcmp(argv[0], "show") == 0) {
 		if (nargs != 2)
-			usage_error(nargs < 2 ? "show what? ports, stats, neigh, routes or generation"
-				: "too many arguments to show");
+			usage_error(nargs < 2 ? "show what? ports, stats, neigh, routes, flows or "
+				"generation" : "too many arguments to show");
 		cmd = show_command(argv[1]);
 		if (cmd == NULL)
-			usage_error("cannot show \"%s\"; try ports, stats, neigh, routes or generation",
-				argv[1]);
+			usage_error("cannot show \"%s\"; try ports, stats, neigh, routes, flows or "
+				"generation", argv[1]);
 	} else if (strcmp(argv[0], "get") == 0) {
 		if (nargs < 2) {
 			fputs(get_usage_text, stderr);
@@ -448,6 +466,8 @@ main(int argc, char **argv)
 	}
 	if ((so.all || worker_set) && strcmp(cmd, "show stats") != 0)
 		usage_error("--all and --worker go with show stats");
+	if (limit >= 0 && strcmp(cmd, "show flows") != 0)
+		usage_error("--limit goes with show flows");
 	if ((go.ns != NULL || go.all_ns || out == OUT_WIDE) && strcmp(cmd, "get") != 0)
 		usage_error("-n, -A and -o wide go with get");
 	if (go.ns != NULL && go.all_ns)
@@ -479,6 +499,8 @@ main(int argc, char **argv)
 			json_integer(so.worker));
 	if (so.all)
 		json_object_set_new(json_object_get(req, "args"), "all", json_true());
+	if (limit >= 0)
+		json_object_set_new(json_object_get(req, "args"), "limit", json_integer(limit));
 	if (go.kind != NULL)
 		get_args(json_object_get(req, "args"), &go);
 	line = json_dumps(req, JSON_COMPACT);

@@ -497,6 +497,73 @@ print_neigh(const json_t *data)
 	table_free(t);
 }
 
+/*
+ * One line of counts, then the flows:
+ *   3 flows (worker 0: 2 IPv4, 1 IPv6; capacity 65536 per worker and family)
+ */
+static void
+print_flows(const json_t *data)
+{
+	static const char *const head[] = { "WORKER", "PROTO", "CLIENT", "VIP", "BACKEND", "SNAT",
+		"STATE", "IDLE", NULL };
+	const json_t *ws = json_object_get(data, "workers");
+	const json_t *fs = json_object_get(data, "flows");
+	json_int_t total = 0, v4, v6, cap = -1, id, ms;
+	struct table *t;
+	char idle[32];
+	size_t i;
+
+	if (!jint(data, "total", &total))
+		total = (json_int_t)json_array_size(fs);
+	printf("%" JSON_INTEGER_FORMAT " flow%s", total, total == 1 ? "" : "s");
+	for (i = 0; i < json_array_size(ws); i++) {
+		const json_t *w = json_array_get(ws, i);
+
+		if (!jint(w, "worker", &id))
+			id = (json_int_t)i;
+		if (!jint(w, "flows4", &v4))
+			v4 = 0;
+		if (!jint(w, "flows6", &v6))
+			v6 = 0;
+		printf("%sworker %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT " IPv4, %"
+			JSON_INTEGER_FORMAT " IPv6", i == 0 ? " (" : "; ", id, v4, v6);
+		if (cap < 0)
+			jint(w, "capacity", &cap);
+	}
+	if (cap >= 0)
+		printf("; capacity %" JSON_INTEGER_FORMAT " per worker and family", cap);
+	printf("%s\n", json_array_size(ws) > 0 ? ")" : "");
+	if (json_array_size(fs) == 0) {
+		if (total > 0)
+			printf("none shown (--limit 0?)\n");
+		return;
+	}
+	if ((json_int_t)json_array_size(fs) < total)
+		printf("showing the first %zu (--limit N shows more)\n", json_array_size(fs));
+	t = table_new(NELEM(head) - 1);
+	t->right[0] = t->right[7] = true;
+	table_header(t, head);
+	for (i = 0; i < json_array_size(fs); i++) {
+		const json_t *f = json_array_get(fs, i);
+
+		table_row(t, ROW_DATA);
+		cell_int(t, 0, f, "worker");
+		cell_json(t, 1, json_object_get(f, "proto"));
+		cell_json(t, 2, json_object_get(f, "client"));
+		cell_json(t, 3, json_object_get(f, "vip"));
+		cell_json(t, 4, json_object_get(f, "backend"));
+		cell_json(t, 5, json_object_get(f, "snat"));
+		cell_json(t, 6, json_object_get(f, "state"));
+		if (jint(f, "idle_ms", &ms)) {
+			fmt_ms(idle, sizeof(idle), ms);
+			table_cell(t, 7, "%s", idle);
+		}
+	}
+	putchar('\n');
+	table_print(t, "");
+	table_free(t);
+}
+
 static void print_gateway_tables(const json_t *data);
 
 static void
@@ -507,6 +574,7 @@ print_routes(const json_t *data)
 	const json_t *rs = json_object_get(data, "routes");
 	const json_t *as = json_object_get(data, "addresses");
 	const json_t *vs = json_object_get(data, "vips");
+	const json_t *ss = json_object_get(data, "snat");
 	struct table *t;
 	json_int_t gen;
 	size_t i;
@@ -552,6 +620,15 @@ print_routes(const json_t *data)
 		}
 		printf("%s\n", json_array_size(vs) == 0 ? "  (none)" : "");
 	}
+	/* The SNAT pool, when there is one (without, flows use the port addresses). */
+	for (i = 0; i < json_array_size(ss); i++) {
+		char *s = jtext(json_array_get(ss, i));
+
+		printf("%s%s", i == 0 ? "SNAT  " : ", ", s != NULL ? s : "-");
+		free(s);
+	}
+	if (json_array_size(ss) > 0)
+		putchar('\n');
 	if (json_object_get(data, "http") != NULL)
 		print_gateway_tables(data);
 }
@@ -1476,6 +1553,8 @@ print_data(const char *cmd, const json_t *data, enum output out, const struct st
 		print_neigh(data);
 	} else if (strcmp(cmd, "show routes") == 0) {
 		print_routes(data);
+	} else if (strcmp(cmd, "show flows") == 0) {
+		print_flows(data);
 	} else if (strcmp(cmd, "show generation") == 0) {
 		print_generation(data);
 	} else if (strcmp(cmd, "show gateway") == 0) {

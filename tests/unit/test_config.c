@@ -168,6 +168,8 @@ test_header_example(void **state)
 		"            addresses = [ \"10.77.1.1/24\", \"fd00:77:1::1/64\" ]; } );\n"
 		"routes = ( { prefix = \"0.0.0.0/0\"; via = \"10.77.1.254\"; } );\n"
 		"vips = [ \"10.77.1.10\", \"10.77.1.11\" ];\n"
+		"snat = [ \"10.77.2.100\" ];\n"
+		"l4 = { max_flows = 65536; snat_ports = \"1024-65535\"; udp_timeout_s = 60; };\n"
 		"workers = { lcores = \"1\"; idle_sleep_us = 50; };\n"
 		"gateway = { source = \"files\"; manifests = \"/etc/dpgw/manifests\";\n"
 		"            controller_name = \"dpgw.io/gateway-controller\"; };\n"
@@ -180,6 +182,8 @@ test_header_example(void **state)
 	assert_int_equal(cfg->n_ports, 1);
 	assert_int_equal(cfg->n_routes, 1);
 	assert_int_equal(cfg->n_vips, 2);
+	assert_int_equal(cfg->n_snat, 1);
+	assert_int_equal(cfg->l4.max_flows, 65536);
 	assert_int_equal(cfg->workers.n_workers, 1);
 	free(cfg);
 }
@@ -215,6 +219,102 @@ test_defaults(void **state)
 	assert_int_equal(cfg->ports[0].rx_desc, 1024);
 	assert_int_equal(cfg->ports[0].tx_desc, 1024);
 	assert_int_equal(cfg->ports[0].mtu, 0);
+	assert_int_equal(cfg->n_snat, 0);
+	assert_int_equal(cfg->l4.max_flows, 65536);
+	assert_int_equal(cfg->l4.snat_port_lo, 1024);
+	assert_int_equal(cfg->l4.snat_port_hi, 65535);
+	assert_int_equal(cfg->l4.timeout_s[0], 10);   /* tcp_syn */
+	assert_int_equal(cfg->l4.timeout_s[1], 900);  /* tcp_established */
+	assert_int_equal(cfg->l4.timeout_s[2], 60);   /* tcp_closing */
+	assert_int_equal(cfg->l4.timeout_s[3], 10);   /* tcp_time_wait */
+	assert_int_equal(cfg->l4.timeout_s[4], 60);   /* udp */
+	free(cfg);
+}
+
+/* snat = [ ... ] and every l4 key. */
+static void
+test_l4_config(void **state)
+{
+	struct gw_config *cfg = cfg_new();
+	char err[GW_CFG_ERR_LEN], text[4096];
+	size_t off;
+	int rc;
+
+	(void)state;
+	rc = load(PORT_A "vips = [ \"10.0.0.10\" ];\n"
+		"snat = [ \"10.0.0.100\", \"fd00:1::100\", \"10.9.9.9\" ];\n"
+		"workers = { lcores = \"1-2\"; };\n"
+		"l4 = { max_flows = 1000; snat_ports = \"2000-2001\"; tcp_syn_timeout_s = 5;\n"
+		"  tcp_established_timeout_s = 3600; tcp_closing_timeout_s = 30;\n"
+		"  tcp_time_wait_timeout_s = 2; udp_timeout_s = 86400; };\n", cfg, err, sizeof(err));
+	if (rc != 0)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->n_snat, 3);
+	assert_ip(&cfg->snat[0], "10.0.0.100");
+	assert_int_equal(cfg->snat[0].family, AF_INET);
+	assert_ip(&cfg->snat[1], "fd00:1::100");
+	assert_int_equal(cfg->snat[1].family, AF_INET6);
+	assert_ip(&cfg->snat[2], "10.9.9.9");
+	assert_int_equal(cfg->l4.max_flows, 1000);
+	assert_int_equal(cfg->l4.snat_port_lo, 2000);
+	assert_int_equal(cfg->l4.snat_port_hi, 2001);
+	assert_int_equal(cfg->l4.timeout_s[0], 5);
+	assert_int_equal(cfg->l4.timeout_s[1], 3600);
+	assert_int_equal(cfg->l4.timeout_s[2], 30);
+	assert_int_equal(cfg->l4.timeout_s[3], 2);
+	assert_int_equal(cfg->l4.timeout_s[4], 86400);
+
+	/* Bounds: one port for one worker, the whole range, the extreme sizes. */
+	assert_int_equal(load(PORT_A "l4 = { snat_ports = \"65535-65535\"; max_flows = 64; };\n",
+		cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg->l4.snat_port_lo, 65535);
+	assert_int_equal(cfg->l4.snat_port_hi, 65535);
+	assert_int_equal(cfg->l4.max_flows, 64);
+	assert_int_equal(load(PORT_A "l4 = { snat_ports = \"1-65535\"; max_flows = 16777216; };\n",
+		cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg->l4.snat_port_lo, 1);
+	assert_int_equal(cfg->l4.max_flows, 16777216);
+	/* As many ports as workers is enough. */
+	assert_int_equal(load(PORT_A "workers = { lcores = \"1-4\"; };\n"
+		"l4 = { snat_ports = \"5000-5003\"; };\n", cfg, err, sizeof(err)), 0);
+	/* An empty group keeps every default. */
+	assert_int_equal(load(PORT_A "l4 = { };\nsnat = [ ];\n", cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg->n_snat, 0);
+	assert_int_equal(cfg->l4.snat_port_lo, 1024);
+	assert_int_equal(cfg->l4.timeout_s[1], 900);
+
+	/* 16 addresses of each family fit. */
+	off = (size_t)snprintf(text, sizeof(text), "%ssnat = [ ", PORT_A);
+	for (int i = 0; i < GW_CFG_MAX_SNAT; i++)
+		off += (size_t)snprintf(text + off, sizeof(text) - off,
+			"\"10.1.0.%d\", \"fd00:1::%d\", ", i + 1, i + 1);
+	snprintf(text + off - 2, sizeof(text) - off + 2, " ];\n");
+	rc = load(text, cfg, err, sizeof(err));
+	if (rc != 0)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->n_snat, 2 * GW_CFG_MAX_SNAT);
+	assert_ip(&cfg->snat[31], "fd00:1::16");
+	free(cfg);
+}
+
+/* 17 IPv4 SNAT addresses: one too many. */
+static void
+test_snat_too_many(void **state)
+{
+	struct gw_config *cfg = cfg_new();
+	char err[GW_CFG_ERR_LEN], text[2048];
+	size_t off;
+
+	(void)state;
+	off = (size_t)snprintf(text, sizeof(text), "%ssnat = [ \"fd00::5\",\n", PORT_A);
+	for (int i = 0; i <= GW_CFG_MAX_SNAT; i++)
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "\"10.1.0.%d\"%s", i + 1,
+			i == GW_CFG_MAX_SNAT ? " ];\n" : ", ");
+	assert_int_equal(load(text, cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "t.conf:3: snat.[17]: too many IPv4 SNAT addresses "
+		"(at most 16 per family)");
 	free(cfg);
 }
 
@@ -732,6 +832,70 @@ static const struct bad_case bad_cases[] = {
 		"t.conf:2: vips.[0]: VIP 10.0.0.1 is also an address of port \"a\"", ""},
 	{PORT_A "vips = [ \"10.0.0.10/32\" ];\n", "t.conf:2: vips.[0]: bad VIP \"10.0.0.10/32\"", ""},
 	{PORT_A "vips = [ \"0.0.0.0\" ];\n", "t.conf:2: vips.[0]: VIP 0.0.0.0 is not a usable", ""},
+	/* snat */
+	{PORT_A "snat = \"10.0.0.100\";\n", "t.conf:2: snat: expected an array of strings", ""},
+	{PORT_A "snat = [ 1 ];\n", "t.conf:2: snat.[0]: expected a string", ""},
+	{PORT_A "snat = [ \"10.0.0.100/32\" ];\n",
+		"t.conf:2: snat.[0]: bad SNAT address \"10.0.0.100/32\" (expected an address like "
+		"10.0.0.10 or fd00::10, no prefix length)", ""},
+	{PORT_A "snat = [ \"10.0.0.300\" ];\n", "t.conf:2: snat.[0]: bad SNAT address", ""},
+	{PORT_A "snat = [ \"224.0.0.5\" ];\n",
+		"t.conf:2: snat.[0]: SNAT address 224.0.0.5 is not a usable unicast address", ""},
+	{PORT_A "snat = [ \"::1\" ];\n",
+		"t.conf:2: snat.[0]: SNAT address ::1 is not a usable unicast address", ""},
+	{PORT_A "snat = [ \"10.0.0.100\",\n \"10.0.0.100\" ];\n",
+		"t.conf:3: snat.[1]: duplicate SNAT address 10.0.0.100 (also snat.[0])", ""},
+	{PORT_A "snat = [ \"fd00::100\", \"FD00:0::100\" ];\n",
+		"t.conf:2: snat.[1]: duplicate SNAT address", "(also snat.[0])"},
+	{PORT_A "snat = [ \"10.0.0.1\" ];\n",
+		"t.conf:2: snat.[0]: SNAT address 10.0.0.1 is also an address of port \"a\" (a SNAT "
+		"address must be an address of its own)", ""},
+	{PORT_A "vips = [ \"10.0.0.10\", \"10.0.0.11\" ];\nsnat = [ \"10.0.0.11\" ];\n",
+		"t.conf:3: snat.[0]: SNAT address 10.0.0.11 is also a VIP (vips.[1])", ""},
+	/* l4 */
+	{PORT_A "l4 = 5;\n", "t.conf:2: l4: expected a group", ""},
+	{PORT_A "l4 = { flows = 1; };\n", "t.conf:2: l4.flows: unknown key",
+		"max_flows, snat_ports, tcp_syn_timeout_s, tcp_established_timeout_s, "
+		"tcp_closing_timeout_s, tcp_time_wait_timeout_s, udp_timeout_s"},
+	{PORT_A "l4 = { max_flows = 63; };\n",
+		"t.conf:2: l4.max_flows: 63 is out of range (64..16777216)", ""},
+	{PORT_A "l4 = {\n max_flows = 16777217; };\n",
+		"t.conf:3: l4.max_flows: 16777217 is out of range (64..16777216)", ""},
+	{PORT_A "l4 = { max_flows = \"64k\"; };\n", "t.conf:2: l4.max_flows: expected an integer",
+		""},
+	{PORT_A "l4 = { tcp_syn_timeout_s = 0; };\n",
+		"t.conf:2: l4.tcp_syn_timeout_s: 0 is out of range (1..86400)", ""},
+	{PORT_A "l4 = { tcp_established_timeout_s = 86401; };\n",
+		"t.conf:2: l4.tcp_established_timeout_s: 86401 is out of range (1..86400)", ""},
+	{PORT_A "l4 = { tcp_closing_timeout_s = 0; };\n",
+		"t.conf:2: l4.tcp_closing_timeout_s: 0 is out of range (1..86400)", ""},
+	{PORT_A "l4 = { tcp_time_wait_timeout_s = -1; };\n",
+		"t.conf:2: l4.tcp_time_wait_timeout_s: -1 is out of range (1..86400)", ""},
+	{PORT_A "l4 = { udp_timeout_s = 100000; };\n",
+		"t.conf:2: l4.udp_timeout_s: 100000 is out of range (1..86400)", ""},
+	{PORT_A "l4 = { snat_ports = 1024; };\n", "t.conf:2: l4.snat_ports: expected a string",
+		""},
+	{PORT_A "l4 = { snat_ports = \"\"; };\n", "t.conf:2: l4.snat_ports: must not be empty",
+		""},
+	{PORT_A "l4 = {\n snat_ports = \"1024\"; };\n",
+		"t.conf:3: l4.snat_ports: bad port range \"1024\" (expected \"LO-HI\" with "
+		"1 <= LO <= HI <= 65535, like \"1024-65535\")", ""},
+	{PORT_A "l4 = { snat_ports = \"0-100\"; };\n", "t.conf:2: l4.snat_ports: bad port range",
+		""},
+	{PORT_A "l4 = { snat_ports = \"2000-1999\"; };\n",
+		"t.conf:2: l4.snat_ports: bad port range \"2000-1999\"", ""},
+	{PORT_A "l4 = { snat_ports = \"1024-65536\"; };\n",
+		"t.conf:2: l4.snat_ports: bad port range", ""},
+	{PORT_A "l4 = { snat_ports = \" 1024-2000\"; };\n",
+		"t.conf:2: l4.snat_ports: bad port range", ""},
+	{PORT_A "l4 = { snat_ports = \"1024-2000x\"; };\n",
+		"t.conf:2: l4.snat_ports: bad port range", ""},
+	{PORT_A "l4 = { snat_ports = \"1024--2000\"; };\n",
+		"t.conf:2: l4.snat_ports: bad port range", ""},
+	{PORT_A "l4 = { snat_ports = \"4294968320-2000\"; };\n",
+		"t.conf:2: l4.snat_ports: bad port range", ""},
+	{PORT_A "workers = { lcores = \"1-4\"; };\nl4 = { snat_ports = \"1000-1002\"; };\n",
+		"t.conf:3: l4.snat_ports: range 1000-1002 holds 3 ports, fewer than the 4 workers", ""},
 	/* gateway, admin, neigh, drivers_config */
 	{PORT_A "gateway = { source = \"k8s\"; };\n",
 		"t.conf:2: gateway.source: unknown source \"k8s\"", ""},
@@ -909,6 +1073,22 @@ test_boot_diff(void **state)
 	*b = *a;
 	snprintf(b->drivers_config, sizeof(b->drivers_config), "/x");
 	assert_diff(a, b, "drivers_config");
+
+	/* l4: the flow table size is boot-only, the rest reloads. */
+	assert_int_equal(load("ports = ( { name = \"a\"; profile = \"af_packet\"; iface = \"v0\";\n"
+		"  addresses = [ \"10.0.0.1/24\" ]; } );\n"
+		"workers = { lcores = \"1-2\"; };\nadmin = { socket = \"/run/a.sock\"; };\n"
+		"snat = [ \"10.0.0.100\", \"fd00::100\" ];\n"
+		"l4 = { snat_ports = \"2000-3000\"; tcp_syn_timeout_s = 1;\n"
+		"  tcp_established_timeout_s = 2; tcp_closing_timeout_s = 3;\n"
+		"  tcp_time_wait_timeout_s = 4; udp_timeout_s = 5; };\n", b, err, sizeof(err)), 0);
+	assert_diff(a, b, NULL);
+	assert_int_equal(load("ports = ( { name = \"a\"; profile = \"af_packet\"; iface = \"v0\";\n"
+		"  addresses = [ \"10.0.0.1/24\" ]; } );\n"
+		"workers = { lcores = \"1-2\"; };\nadmin = { socket = \"/run/a.sock\"; };\n"
+		"l4 = { max_flows = 131072; };\n", b, err, sizeof(err)), 0);
+	assert_diff(a, b, "l4.max_flows");
+	assert_diff(b, a, "l4.max_flows");
 	free(a);
 	free(b);
 }
@@ -1042,6 +1222,8 @@ main(void)
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_header_example),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_l4_config),
+		cmocka_unit_test(test_snat_too_many),
 		cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_profiles),
