@@ -9,6 +9,11 @@
  * publishes it and creates a worker polled from this thread, registered as
  * RCU reader 0 (as tests/unit do).
  *
+ * The generation also holds L4 services (TCP 80 and UDP 53 on both VIPs,
+ * load balanced to the peer 10.77.1.2 / fd00:77:1::2, with 10.77.2.5 /
+ * fd00:77:2::5 of weight 0 beside it), so frames to a VIP start NAT'd flows and
+ * frames to a port address in the SNAT range look up flows' replies.
+ *
  * The input is one raw Ethernet frame (the same corpus as fuzz_pkt),
  * received on port 0 twice:
  *   1. in an external buffer exactly the frame's size, fenced by ASan
@@ -18,7 +23,9 @@
  *      built by appending (ND advertisements) are exercised too.
  * After each gw_worker_poll() everything the worker transmitted is taken
  * off the TX rings and checked: it is a frame gw_pkt_parse() accepts, sent
- * from the port's MAC, and ICMP/ICMPv6 checksums verify. Then mbuf
+ * from the port's MAC, and ICMP/ICMPv6 checksums verify; a TCP or UDP
+ * segment sent for an input whose own checksum was right (NAT rewrites
+ * update it incrementally) or built by us (resets) verifies too. Then mbuf
  * accounting is checked: every mbuf not on a ring is held by the
  * neighbour table, so a leak or a double free shows up within 64 inputs.
  *
@@ -42,6 +49,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -125,6 +133,7 @@ static struct {
 	bool ignore[BUG_MAX];
 	uint64_t ignored[BUG_MAX];
 	bool input_is_ns_ext; /* the current input is an NS behind extension headers */
+	bool input_l4_ok;     /* the current input is TCP/UDP with a right checksum */
 } fz;
 
 /* A known bug's check: fatal unless FUZZ_WORKER_IGNORE names it. */
@@ -262,6 +271,25 @@ frame_pool(const uint8_t *data, size_t size)
 	return m;
 }
 
+/* TCP/UDP checksum of a parsed frame verifies (IPv4 UDP without one counts as right). */
+static bool
+l4_cksum_ok(const uint8_t *d, const struct gw_pkt *p)
+{
+	if (p->ip_version == 4) {
+		const struct rte_ipv4_hdr *ip = (const void *)(d + p->l3_off);
+		uint32_t sum;
+
+		if (p->l4_proto == IPPROTO_UDP && p->l4_len >= 8 &&
+				d[p->l4_off + 6] == 0 && d[p->l4_off + 7] == 0)
+			return true;
+		sum = gw_cksum_partial(&ip->src_addr, 8, 0);
+		sum += rte_cpu_to_be_16(p->l4_proto) + rte_cpu_to_be_16(p->l4_len);
+		return gw_cksum_finish(gw_cksum_partial(d + p->l4_off, p->l4_len, sum)) == 0;
+	}
+	return gw_cksum_ipv6_l4((const void *)(d + p->l3_off), d + p->l4_off, p->l4_len,
+		p->l4_proto) == 0;
+}
+
 /* A frame the worker sent: well formed, from us, checksums right. */
 static void
 check_tx(uint16_t port, struct rte_mbuf *m)
@@ -294,6 +322,13 @@ check_tx(uint16_t port, struct rte_mbuf *m)
 	if (p.ip_version == 6 && p.l4_proto == GW_PKT_IPPROTO_ICMPV6)
 		CHECK(gw_cksum_ipv6_l4((const void *)(d + p.l3_off), d + p.l4_off, p.l4_len,
 			      GW_PKT_IPPROTO_ICMPV6) == 0);
+	if ((p.l4_proto == IPPROTO_TCP || p.l4_proto == IPPROTO_UDP) && p.ip_version != 0) {
+		bool rst = p.l4_proto == IPPROTO_TCP && p.l4_len >= 20 &&
+			(d[p.l4_off + 13] & 0x04) != 0;
+
+		if (fz.input_l4_ok || rst)
+			CHECK(l4_cksum_ok(d, &p));
+	}
 	/* No trailing bytes past the IP packet on what we send. */
 	if (p.ip_version != 0)
 		CHECK((uint32_t)p.l4_off + p.l4_len == m->data_len);
@@ -336,6 +371,14 @@ run_frame(struct rte_mbuf *m)
 
 	if (m == NULL)
 		return;
+	{
+		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+		struct gw_pkt p;
+
+		fz.input_l4_ok = gw_pkt_parse(d, m->data_len, 0, &p) == 0 && p.ip_version != 0 &&
+			(p.l4_proto == IPPROTO_TCP || p.l4_proto == IPPROTO_UDP) &&
+			l4_cksum_ok(d, &p);
+	}
 	m->port = fz.port_id[0];
 	if (fz.verbose)
 		before = fz.w->stats;
@@ -422,6 +465,50 @@ fuzz_cleanup(void)
 	remove_runtime_dir();
 }
 
+/* L4 services: TCP 80 and UDP 53 on both VIPs (see the top comment). */
+static int
+add_l4_services(struct gw_dp *dp)
+{
+	static struct gw_lb_endpoint ep4[2], ep6[2];
+	struct gw_lb_service_spec specs[4];
+	struct gw_lb_table *t;
+	struct gw_dp_gateway *part;
+	char err[256];
+
+	memset(specs, 0, sizeof(specs));
+	inet_pton(AF_INET, "10.77.1.2", ep4[0].addr);
+	inet_pton(AF_INET, "10.77.2.5", ep4[1].addr);
+	inet_pton(AF_INET6, "fd00:77:1::2", ep6[0].addr);
+	inet_pton(AF_INET6, "fd00:77:2::5", ep6[1].addr);
+	for (int i = 0; i < 2; i++) {
+		ep4[i].family = AF_INET;
+		ep6[i].family = AF_INET6;
+		ep4[i].port = ep6[i].port = 8080;
+		ep4[i].weight = ep6[i].weight = i == 0 ? 1 : 0; /* 10.77.2.5 drains */
+	}
+	for (int i = 0; i < 4; i++) {
+		specs[i].id = (uint32_t)i;
+		specs[i].name = "fuzz/gw/l4";
+		specs[i].proto = (i & 1) ? IPPROTO_UDP : IPPROTO_TCP;
+		specs[i].family = i < 2 ? AF_INET : AF_INET6;
+		inet_pton(specs[i].family, i < 2 ? "10.77.1.10" : "fd00:77:1::10", specs[i].vip);
+		specs[i].port = (i & 1) ? 53 : 80;
+		specs[i].maglev_size = 251;
+		specs[i].n_endpoints = 2;
+		specs[i].endpoints = i < 2 ? ep4 : ep6;
+	}
+	t = gw_lb_table_build(specs, 4, err, sizeof(err));
+	if (t == NULL) {
+		fprintf(stderr, "fuzz_worker: L4 table: %s\n", err);
+		return -1;
+	}
+	part = gw_dp_gateway_new(1, NULL, t);
+	if (part == NULL)
+		return -1;
+	gw_dp_set_gateway(dp, part);
+	return 0;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -467,6 +554,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_worker: compile: %s\n", err);
 		exit(1);
 	}
+	CHECK(add_l4_services(fz.dp) == 0);
 	fz.gen = gw_gen_domain_create("fuzz", 1);
 	CHECK(fz.gen != NULL);
 	CHECK(gw_gen_publish(fz.gen, &fz.dp->gen) > 0);

@@ -139,6 +139,77 @@ def icmp6_ext_echo(src, dst, chain):
     return ipv6_ext(src, dst, chain[0], chain, 58, msg)
 
 
+def l4sum(src, dst, proto, seg, v6=False):
+    if v6:
+        pseudo = ip6(src) + ip6(dst) + struct.pack("!IxxxB", len(seg), proto)
+    else:
+        pseudo = ip4(src) + ip4(dst) + struct.pack("!xBH", proto, len(seg))
+    return csum(pseudo + seg)
+
+
+def tcp(src, dst, sport, dport, flags, seq=1000, ack=0, payload=b"", v6=False, good_csum=True):
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
+    c = l4sum(src, dst, 6, seg, v6) ^ (0 if good_csum else 0x1111)
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+def udp(src, dst, sport, dport, payload, v6=False, zero_csum=False):
+    seg = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = 0 if zero_csum else (l4sum(src, dst, 17, seg, v6) or 0xFFFF)
+    return seg[:6] + struct.pack("!H", c) + seg[8:]
+
+
+def l4_seeds(s):
+    """L4 load balancing (fuzz_worker publishes TCP 80 / UDP 53 on both VIPs,
+    backends PEER:8080 and 10.77.2.5:8080; the first SNAT port is 1024)."""
+    c4, c6 = "10.77.1.3", "fd00:77:1::3"
+    syn = tcp(c4, VIP4, 40000, 80, 0x02)
+    s["l4-tcp-syn-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(c4, VIP4, 6, syn))
+    s["l4-tcp-synack-backend"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        PEER4, OUR4, 6, tcp(PEER4, OUR4, 8080, 1024, 0x12, seq=5000, ack=1001)))
+    s["l4-tcp-ack-data-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 6, tcp(c4, VIP4, 40000, 80, 0x18, seq=1001, ack=5001, payload=b"GET /")))
+    s["l4-tcp-fin-backend"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        PEER4, OUR4, 6, tcp(PEER4, OUR4, 8080, 1024, 0x11, seq=5001, ack=1006)))
+    s["l4-tcp-rst-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 6, tcp(c4, VIP4, 40000, 80, 0x04, seq=1006)))
+    s["l4-tcp-synfin-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 6, tcp(c4, VIP4, 40001, 80, 0x03)))
+    s["l4-tcp-ack-noflow-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 6, tcp(c4, VIP4, 40002, 80, 0x10)))
+    s["l4-tcp-ttl1-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 6, tcp(c4, VIP4, 40003, 80, 0x02), ttl=1))
+    s["l4-tcp-bad-csum-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 6, tcp(c4, VIP4, 40004, 80, 0x02, good_csum=False)))
+    s["l4-tcp-truncated-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(c4, VIP4, 6, syn[:12]))
+    s["l4-tcp-other-port-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 6, tcp(c4, VIP4, 40005, 81, 0x02)))
+    s["l4-udp-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 17, udp(c4, VIP4, 5353, 53, b"query")))
+    s["l4-udp-zero-csum-vip"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 17, udp(c4, VIP4, 5354, 53, b"query", zero_csum=True)))
+    s["l4-udp-reply-backend"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        PEER4, OUR4, 17, udp(PEER4, OUR4, 8080, 1025, b"answer")))
+    # ICMP frag-needed from the backend, quoting the NAT'd SYN (SNAT 10.77.1.1:1024).
+    quoted = ipv4(OUR4, PEER4, 6, tcp(OUR4, PEER4, 1024, 8080, 0x02))[:28]
+    s["l4-icmp-frag-needed-backend"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        PEER4, OUR4, 1, icmp4(3, 4, struct.pack("!HH", 0, 1400) + quoted)))
+    quoted_c = ipv4(VIP4, c4, 6, tcp(VIP4, c4, 80, 40000, 0x12))[:48]
+    s["l4-icmp-unreach-client"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        c4, VIP4, 1, icmp4(3, 3, b"\0\0\0\0" + quoted_c)))
+    syn6 = tcp(c6, VIP6, 40000, 80, 0x02, v6=True)
+    s["l4-tcp6-syn-vip"] = eth(OUR_MAC, PEER_MAC, 0x86DD, ipv6(c6, VIP6, 6, syn6))
+    s["l4-tcp6-synack-backend"] = eth(OUR_MAC, PEER_MAC, 0x86DD, ipv6(
+        PEER6, OUR6, 6, tcp(PEER6, OUR6, 8080, 1024, 0x12, seq=7000, ack=1001, v6=True)))
+    s["l4-udp6-vip"] = eth(OUR_MAC, PEER_MAC, 0x86DD, ipv6(
+        c6, VIP6, 17, udp(c6, VIP6, 5353, 53, b"query6", v6=True)))
+    q6 = ipv6(OUR6, PEER6, 6, tcp(OUR6, PEER6, 1024, 8080, 0x02, v6=True))
+    s["l4-icmp6-too-big-backend"] = eth(OUR_MAC, PEER_MAC, 0x86DD, ipv6(
+        PEER6, OUR6, 58, icmp6(PEER6, OUR6, 2, 0, struct.pack("!I", 1280) + q6)))
+    s["l4-tcp-noflow-snat-port"] = eth(OUR_MAC, PEER_MAC, 0x0800, ipv4(
+        PEER4, OUR4, 6, tcp(PEER4, OUR4, 8080, 60000, 0x10)))
+
+
 def seeds():
     s = {}
     # ---- ARP ----
@@ -270,6 +341,7 @@ def seeds():
     s["unknown-ethertype"] = eth(OUR_MAC, PEER_MAC, 0x88CC, b"\0" * 46)
     s["bad-eth-truncated"] = OUR_MAC + PEER_MAC[:4]
     s["zero-frame"] = b"\0" * 60
+    l4_seeds(s)
     return s
 
 
