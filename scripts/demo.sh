@@ -5,10 +5,12 @@
 # namespace: ping, ping -6, arping, a reply routed by a static route; the
 # Gateway API manifests of examples/manifests/ (a Gateway, an HTTPRoute with
 # a canary split, a TCPRoute and a UDPRoute) read from a watched directory,
-# with their status and compiled tables, a live edit and a broken file;
-# then dpgwctl's view (ports, stats, neighbours, routes, generation) and a
-# clean SIGTERM stop with the final counters. `make demo` runs it after
-# building.
+# with their status and compiled tables; real L4 traffic through the
+# Gateway's VIP to two backend namespaces behind the client (curl through
+# the TCPRoute's port, a datagram echoed through the UDPRoute's), with the
+# flows and L4 counters it left; a live edit and a broken file; then
+# dpgwctl's view (ports, stats, neighbours, routes, generation) and a clean
+# SIGTERM stop with the final counters. `make demo` runs it after building.
 #
 #   sudo scripts/demo.sh            (BUILD_DIR=... for another build dir)
 #
@@ -47,12 +49,14 @@ if [ "$(id -u)" != 0 ]; then
 	echo "demo: needs root (network namespaces, veth pairs, AF_XDP): sudo $0" >&2
 	exit 1
 fi
-for tool in ip ping arping ethtool; do
+for tool in ip ping arping ethtool curl; do
 	command -v "$tool" >/dev/null || { echo "demo: $tool not found" >&2; exit 1; }
 done
 
 lab_init demo
 NS=${LAB_ID}-client
+BE1=${LAB_ID}-be1
+BE2=${LAB_ID}-be2
 GIF=${LAB_ID}g
 CIF=${LAB_ID}c
 
@@ -91,14 +95,50 @@ fi
 
 # ---- the lab ----
 
-heading "Lab: namespace $NS, veth $GIF (dpgw) <-> $CIF (client)"
+heading "Lab: namespace $NS, veth $GIF (dpgw) <-> $CIF (client); backends $BE1, $BE2 behind it"
 lab_netns "$NS"
 lab_veth "$NS" "$GIF" "$CIF" 10.77.1.2/24 fd00:77:1::2/64
 # The client also plays the default route's next hop, 10.77.1.254, and has an
 # address behind it, 10.99.0.1, that dpgw reaches only through that route.
 ip -n "$NS" addr add 10.77.1.254/24 dev "$CIF"
 ip -n "$NS" addr add 10.99.0.1/32 dev lo
+# Behind that router, on a bridge 10.77.2.1/24: the two backends of the
+# L4 routes (examples/manifests/20-data.yaml), 10.77.2.11 and 10.77.2.12.
+ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
+i=0
+for be in "$BE1" "$BE2"; do
+	i=$((i + 1))
+	lab_netns "$be"
+	lab_veth_ns "$NS" "${LAB_ID}p$i" "$be" "${LAB_ID}e" "10.77.2.1$i/24"
+	ip -n "$be" route add default via 10.77.2.1
+done
+lab_bridge "$NS" "${LAB_ID}br" "${LAB_ID}p1" "${LAB_ID}p2"
+ip -n "$NS" addr add 10.77.2.1/24 dev "${LAB_ID}br"
 ip -n "$NS" -br addr show | sed 's/^/  /'
+# Each backend: a small HTTP server on 5432 standing in for the database
+# (so curl can show which one answered) and a UDP echo on 53.
+PYTHON=${LAB_PYTHON:-python3}
+cat >"$LAB_TMP/udp.py" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if sys.argv[1] == "serve":      # serve ADDR PORT: echo, saying who answers
+    s.bind((sys.argv[2], int(sys.argv[3])))
+    while True:
+        data, addr = s.recvfrom(2048)
+        s.sendto(b"echo from " + sys.argv[2].encode() + b": " + data, addr)
+else:                           # ask ADDR PORT TEXT: one datagram, print the answer
+    s.settimeout(2)
+    s.sendto(sys.argv[4].encode(), (sys.argv[2], int(sys.argv[3])))
+    print(s.recvfrom(2048)[0].decode())
+EOF
+i=0
+for be in "$BE1" "$BE2"; do
+	i=$((i + 1))
+	mkdir -p "$LAB_TMP/www$i"
+	echo "hello from backend $be (10.77.2.1$i)" >"$LAB_TMP/www$i/index.html"
+	lab_run_bg "$be" "$PYTHON" -m http.server -b 10.77.2.1$i -d "$LAB_TMP/www$i" 5432
+	lab_run_bg "$be" "$PYTHON" "$LAB_TMP/udp.py" serve "10.77.2.1$i" 53
+done
 
 heading "Start dpgw (configuration from $CONF_FROM)"
 if ! lab_start_dpgw "$TEMPLATE" IFACE="$GIF" MANIFESTS="$LAB_TMP/manifests"; then
@@ -130,6 +170,25 @@ step "Gateway API: routes and their status" bash -c "'$DPGWCTL' --socket '$LAB_S
 step "Gateway API: the status of the HTTPRoute, as kubectl get -o yaml would show it" \
 	bash -c "'$DPGWCTL' --socket '$LAB_SOCK' -o yaml get httproute storefront -n shop | sed -n '/^status:/,\$p'"
 step "Gateway API: what the workers match (precedence order) and the L4 services" lab_ctl show routes
+
+# ---- L4 traffic ----
+
+# The Gateway's VIP (the first of the pool unless the configuration changed).
+VIP=$(lab_ctl -o json get gateway edge -n infra | lab_json "d['status']['addresses'][0]['value']")
+for _ in $(seq 40); do
+	inns bash -c "echo >/dev/tcp/10.77.2.11/5432 && echo >/dev/tcp/10.77.2.12/5432" 2>/dev/null && break
+	sleep 0.1
+done
+step "TCPRoute data/db: curl through the VIP port $VIP:5432 (four connections, spread by Maglev)" \
+	inns bash -c "for i in 1 2 3 4; do curl -sS --max-time 3 http://$VIP:5432/ || exit 1; done"
+step "UDPRoute data/dns: a datagram to $VIP:53 comes back from a backend" \
+	inns "$PYTHON" "$LAB_TMP/udp.py" ask "$VIP" 53 "hello over UDP"
+step "dpgwctl show flows: the NAT flows (client -> VIP -> SNAT -> backend)" lab_ctl show flows
+l4_counters()
+{
+	lab_ctl show stats | grep -E '^(COUNTER|l4_|drop_l4|drop_handoff)' | grep -vE ' 0 '
+}
+step "dpgwctl show stats: the L4 counters (those that moved)" l4_counters
 
 v=$(tables)
 heading "Live change: move the canary from 90/10 to 50/50 by editing the file"
@@ -163,7 +222,7 @@ sed -n '/final counters/,$p' "$LAB_DPGW_LOG" | sed 's/^/  /'
 
 heading "Clean up"
 lab_cleanup
-echo "namespace $NS, veth $GIF/$CIF and the temp dir removed"
+echo "namespaces $NS, $BE1, $BE2, veth $GIF/$CIF and the temp dir removed"
 if [ "$failures" -gt 0 ]; then
 	echo "demo: $failures step(s) failed"
 	exit 1

@@ -12,6 +12,7 @@ PKGS=(
 	clang libclang-rt-14-dev
 	# lab peers and tools
 	iproute2 ethtool iputils-ping iputils-arping python3 python3-scapy tcpdump procps psmisc
+	curl socat iperf3 nftables
 	# benchmarks
 	jq
 )

@@ -160,6 +160,7 @@ start_workers(struct gw_app *app, char *err, size_t errlen)
 			.pool = app->pool,
 			.gen = app->gen,
 			.max_flows = app->cfg.l4.max_flows,   /* boot-only: not reloaded */
+			.snat_random_start = true,
 		};
 
 		if (!rte_lcore_is_enabled(wc.lcore) || wc.lcore == rte_get_main_lcore()) {

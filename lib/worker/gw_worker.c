@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_pause.h>
+#include <rte_random.h>
 
 #include "gw_worker.h"
 
@@ -95,6 +96,8 @@ gw_worker_create(const struct gw_worker_conf *c)
 	if (w->tsc_per_ms == 0)
 		w->tsc_per_ms = 1;
 	w->n_workers = 1;
+	if (c->snat_random_start)
+		w->snat_cursor = (uint32_t)rte_rand();
 	snprintf(name, sizeof(name), "gw_msg%u_%d", c->id, (int)getpid());
 	w->msg_ring = rte_ring_create_elem(name, sizeof(struct gw_neigh_msg), GW_WORKER_MSG_RING,
 		c->socket, RING_F_SC_DEQ);

@@ -78,6 +78,13 @@ struct gw_worker_conf {
 	struct gw_gen_domain *gen;
 	uint32_t neigh_capacity;        /* default 4096 */
 	uint32_t max_flows;             /* L4 flows per family; default 65536 */
+	/*
+	 * Start SNAT ports at a random point of the worker's share, so a
+	 * restarted dpgw does not reuse the ports of its last connections,
+	 * which backends may still hold in TIME_WAIT. Tests leave it false:
+	 * the first flow then gets the lowest port.
+	 */
+	bool snat_random_start;
 };
 
 struct gw_worker_txq {

@@ -293,6 +293,56 @@ lab_veth()
 	ip -n "$ns" link set "$nif" up
 }
 
+# lab_veth_ns NS1 IF1 NS2 IF2 [ADDR4] [ADDR6]: a veth pair between two lab
+# namespaces (it goes when they do): IF1 in NS1 up without addresses (a
+# bridge port, say), IF2 in NS2 up with the addresses (IPv6 without DAD); TX
+# checksum offload off on both ends, so every frame carries real checksums.
+lab_veth_ns()
+{
+	local ns1=$1 if1=$2 ns2=$3 if2=$4 a4=${5:-} a6=${6:-}
+	_lab_ifname_ok "$if1"
+	_lab_ifname_ok "$if2"
+	ip -n "$ns1" link add "$if1" type veth peer name "$if2" netns "$ns2" ||
+		lab_die "ip link add $if1 ($ns1) / $if2 ($ns2) failed"
+	ip netns exec "$ns1" ethtool -K "$if1" tx off >/dev/null 2>&1 ||
+		lab_die "ethtool -K $if1 tx off failed"
+	ip netns exec "$ns2" ethtool -K "$if2" tx off >/dev/null 2>&1 ||
+		lab_die "ethtool -K $if2 tx off failed"
+	[ -n "$a4" ] && ip -n "$ns2" addr add "$a4" dev "$if2"
+	[ -n "$a6" ] && ip -n "$ns2" addr add "$a6" dev "$if2" nodad
+	ip -n "$ns1" link set "$if1" up
+	ip -n "$ns2" link set "$if2" up
+}
+
+# lab_bridge NS BR IF...: a Linux bridge BR in lab namespace NS with the
+# interfaces IF... of NS as its ports, all up. No STP (ports forward at
+# once) and no multicast snooping (dpgw joins no multicast group, yet its
+# neighbour solicitations must reach it).
+lab_bridge()
+{
+	local ns=$1 br=$2 i
+	shift 2
+	_lab_ifname_ok "$br"
+	ip -n "$ns" link add "$br" type bridge stp_state 0 mcast_snooping 0 ||
+		lab_die "ip link add $br type bridge ($ns) failed"
+	for i in "$@"; do
+		ip -n "$ns" link set "$i" master "$br" || lab_die "$i: cannot join $br"
+	done
+	ip -n "$ns" link set "$br" up
+}
+
+# lab_wait_file FILE PATTERN [TIMEOUT_S]: until FILE has a line matching the
+# extended regular expression PATTERN (default timeout 10 s).
+lab_wait_file()
+{
+	local f=$1 re=$2 t=${3:-10} i
+	for ((i = 0; i < t * 20; i++)); do
+		grep -qE "$re" "$f" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # lab_mac NS IF: the MAC address of IF in NS ("" for the root namespace).
 lab_mac()
 {
