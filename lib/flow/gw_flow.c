@@ -6,12 +6,11 @@
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
+#include <rte_lcore.h>
 #include <rte_malloc.h>
 
 #include "gw_flow.h"
 
-/* How many touched list heads eviction moves back before it settles for one. */
-#define EVICT_ROTATE_MAX 16
 
 static const uint32_t key_len[GW_FLOW_N_FAM] = {
 	sizeof(struct gw_flow_key4), sizeof(struct gw_flow_key6)
@@ -57,11 +56,17 @@ gw_flow_hash(enum gw_flow_fam fam, const union gw_flow_key *k)
 	return rte_hash_crc(k, key_len[fam], 0);
 }
 
+/* Bytes allocated on @socket's heap (SOCKET_ID_ANY: this thread's socket, as rte_malloc picks). */
 static size_t
 heap_allocated(int socket)
 {
 	struct rte_malloc_socket_stats st;
 
+	if (socket == SOCKET_ID_ANY) {
+		socket = (int)rte_socket_id();
+		if (socket == SOCKET_ID_ANY)
+			socket = 0;
+	}
 	if (rte_malloc_get_socket_stats(socket, &st) != 0)
 		return 0;
 	return st.heap_allocsz_bytes;
@@ -245,8 +250,11 @@ touched(const struct gw_flow *f)
 static void
 requeue(struct gw_flow_fam_tab *ft, uint32_t idx, uint32_t now)
 {
+	struct gw_flow *f = &ft->rec[idx];
+
 	list_unlink(ft, idx);
-	ft->rec[idx].qtime = now;
+	/* Never earlier than its last packet: it must read untouched afterwards. */
+	f->qtime = (int32_t)(f->seen - now) > 0 ? f->seen : now;
 	list_append(ft, idx);
 }
 
@@ -286,8 +294,11 @@ oldest_idle(struct gw_flow_fam_tab *ft, uint32_t now)
 	for (int c = 0; c < GW_FLOW_N_CLASS; c++) {
 		uint32_t h = ft->head[c];
 
-		for (int i = 0; h != GW_FLOW_NIL && i < EVICT_ROTATE_MAX && touched(&ft->rec[h]) &&
-				ft->head[c] != ft->tail[c]; i++) {
+		/*
+		 * Each move back uses up one packet's touch, so this is O(1)
+		 * amortised; the expiry walk settles most heads beforehand.
+		 */
+		while (h != GW_FLOW_NIL && touched(&ft->rec[h]) && ft->head[c] != ft->tail[c]) {
 			requeue(ft, h, now);
 			h = ft->head[c];
 		}
@@ -375,7 +386,7 @@ gw_flow_expire(struct gw_flow_table *t, uint32_t now, const uint32_t timeout_ms[
 				uint32_t h = ft->head[c];
 				struct gw_flow *f = &ft->rec[h];
 
-				if (now - f->seen >= timeout_ms[c]) {
+				if (now - f->seen > timeout_ms[c]) {
 					gw_flow_delete(t, (enum gw_flow_fam)fam, h);
 					done++;
 				} else if (touched(f) && ft->head[c] != ft->tail[c]) {

@@ -856,7 +856,7 @@ gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const s
 		struct rte_ipv4_hdr *iip = (struct rte_ipv4_hdr *)inner;
 
 		iip->hdr_checksum = 0;
-		iip->hdr_checksum = gw_cksum_finish(gw_cksum_partial(iip, ihl, 0));
+		iip->hdr_checksum = rte_ipv4_cksum(iip);
 		memcpy(&ip->src_addr, osrc, 4);
 		memcpy(&ip->dst_addr, nsrc, 4);
 		ip->time_to_live = 64;

@@ -8,7 +8,23 @@
  * gen_fixtures.py) each run on a fresh worker: inject frames, compare
  * every frame the worker sends byte for byte, check counter values.
  * Further tests cover generation switches, neighbour sharing between
- * workers and control requests.
+ * workers, control requests and the L4 handoff between workers.
+ *
+ * Fixture lines (gen_fixtures.py documents them too):
+ *   description TEXT     what the fixture shows
+ *   in PORT HEX          inject a frame on PORT and poll once
+ *   advance MS           advance the virtual clock by MS ms and poll once
+ *   out PORT HEX         the next frame sent on PORT is exactly HEX
+ *   none                 no (more) frames were sent on any port
+ *   counter NAME VALUE   the worker's counter NAME is VALUE
+ *   conf TEXT            TEXT is appended to base_conf
+ *   l4 PROTO VIP PORT [ADDR:PORT:WEIGHT ...]   (IPv6: [ADDR]:PORT:WEIGHT)
+ *                        an L4 service; consecutive l4 lines are one table
+ *   l4 none              a gateway without an L4 table
+ * conf and l4 lines take effect before the next other line: the
+ * configuration is compiled again and, once any l4 line was given, a new
+ * gateway part (next version) with the L4 table is attached, and the
+ * generation published. The base generation is restored after the fixture.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,19 +33,27 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
 #include "gw_test_eal.h"
 #include "gw_worker.h"
+#include "gw_flow.h"
+#include "gw_lb.h"
 #include "compile.h"
 #include "config.h"
 
@@ -39,7 +63,8 @@
 static const char base_conf[] =
 	"ports = ( { name = \"p0\"; device = \"net_ring0\";\n"
 	"            addresses = [ \"10.77.1.1/24\", \"fd00:77:1::1/64\" ]; },\n"
-	"          { name = \"p1\"; device = \"net_ring1\"; addresses = [ \"10.77.2.1/24\" ]; } );\n"
+	"          { name = \"p1\"; device = \"net_ring1\";\n"
+	"            addresses = [ \"10.77.2.1/24\", \"fd00:77:2::1/64\" ]; } );\n"
 	"routes = ( { prefix = \"0.0.0.0/0\"; via = \"10.77.1.254\"; } );\n"
 	"vips = [ \"10.77.1.10\", \"fd00:77:1::10\" ];\n";
 
@@ -52,8 +77,23 @@ static struct {
 	uint64_t now;
 } env;
 
-static int
-publish(const char *text)
+/* Gateway part versions: increasing over the whole run. */
+static uint64_t gateway_version;
+
+/*
+ * Compiled configurations, never published themselves: each publication
+ * is a copy of one sharing its parts. A compiled l3 holds large LPM tables
+ * (over 100 MB with 64 MiB contiguous), more than the test EAL can give
+ * every fixture, so the base configuration is compiled once and so is the
+ * last other text.
+ */
+static struct compiled {
+	char *text;
+	struct gw_dp *dp;
+} compiled_base, compiled_other;
+
+static struct gw_dp *
+compile_text(const char *text)
 {
 	static struct gw_config cfg;
 	char err[512];
@@ -61,15 +101,100 @@ publish(const char *text)
 
 	if (gw_config_load_string(text, "test.conf", &cfg, err, sizeof(err)) != 0) {
 		print_error("config: %s\n", err);
-		return -1;
+		return NULL;
 	}
 	dp = gw_compile(&cfg, 0, err, sizeof(err));
-	if (dp == NULL) {
+	if (dp == NULL)
 		print_error("compile: %s\n", err);
+	return dp;
+}
+
+static void
+compiled_clear(struct compiled *c)
+{
+	gw_dp_free(c->dp);
+	free(c->text);
+	c->dp = NULL;
+	c->text = NULL;
+}
+
+/* A new, unpublished root for @text sharing the parts of its compiled copy. */
+static struct gw_dp *
+root_for(const char *text)
+{
+	struct compiled *c = &compiled_base;
+	struct gw_dp *dp;
+	struct gw_gen g;
+
+	if (c->dp == NULL || strcmp(c->text, text) != 0) {
+		c = &compiled_other;
+		if (c->dp == NULL || strcmp(c->text, text) != 0) {
+			/* Its l3 goes once no published generation holds it any more. */
+			compiled_clear(c);
+			c->dp = compile_text(text);
+			if (c->dp == NULL)
+				return NULL;
+			c->text = strdup(text);
+		}
+	}
+	dp = gw_dp_alloc();
+	if (dp == NULL)
+		return NULL;
+	g = dp->gen;
+	*dp = *c->dp;
+	dp->gen = g;
+	if (dp->l3_part != NULL)
+		gw_dp_part_get(&dp->l3_part->part);
+	if (dp->gateway != NULL)
+		gw_dp_part_get(&dp->gateway->part);
+	return dp;
+}
+
+/*
+ * Publish the configuration @text; with @with_gateway, attach a new
+ * gateway part holding an L4 table built from @specs (no table when @specs
+ * is NULL).
+ */
+static int
+publish_gateway(const char *text, bool with_gateway, const struct gw_lb_service_spec *specs,
+	unsigned int n)
+{
+	char err[512];
+	struct gw_dp *dp = root_for(text);
+
+	if (dp == NULL)
+		return -1;
+	if (with_gateway) {
+		struct gw_lb_table *t = NULL;
+		struct gw_dp_gateway *g;
+
+		if (specs != NULL) {
+			t = gw_lb_table_build(specs, n, err, sizeof(err));
+			if (t == NULL) {
+				print_error("l4 table: %s\n", err);
+				gw_dp_free(dp);
+				return -1;
+			}
+		}
+		g = gw_dp_gateway_new(++gateway_version, NULL, t);
+		if (g == NULL) {
+			gw_lb_table_free(t);
+			gw_dp_free(dp);
+			return -1;
+		}
+		gw_dp_set_gateway(dp, g);
+	}
+	if (gw_gen_publish(env.gen, &dp->gen) == 0) {
+		gw_dp_free(dp);
 		return -1;
 	}
-	gw_gen_publish(env.gen, &dp->gen);
 	return 0;
+}
+
+static int
+publish(const char *text)
+{
+	return publish_gateway(text, false, NULL, 0);
 }
 
 static int
@@ -112,7 +237,9 @@ setup_env(void **state)
 		env.info[i].mtu = 1500;
 	}
 	env.gen = gw_gen_domain_create("wk", 4);
-	if (env.gen == NULL || publish(base_conf) != 0) {
+	compiled_base.dp = compile_text(base_conf);
+	compiled_base.text = strdup(base_conf);
+	if (env.gen == NULL || compiled_base.dp == NULL || publish(base_conf) != 0) {
 		print_error("generation setup failed\n");
 		return -1;
 	}
@@ -125,6 +252,8 @@ teardown_env(void **state)
 {
 	gw_gen_domain_free(env.gen);
 	env.gen = NULL;
+	compiled_clear(&compiled_other);
+	compiled_clear(&compiled_base);
 	return 0;
 }
 
@@ -133,7 +262,7 @@ new_worker(unsigned int id)
 {
 	struct gw_worker_conf c = {
 		.id = id, .lcore = 0, .socket = 0, .n_ports = N_PORTS, .pool = env.pool,
-		.gen = env.gen, .neigh_capacity = 64,
+		.gen = env.gen, .neigh_capacity = 64, .max_flows = 1024,
 	};
 	struct gw_worker *w;
 
@@ -214,6 +343,7 @@ print_hex(const char *what, const uint8_t *b, size_t len)
 }
 
 static struct gw_worker *fixture_worker;
+static bool fixture_published;  /* the fixture published its own generation */
 
 /* A failed step jumps out of run_fixture(): free its worker here. */
 static int
@@ -223,6 +353,97 @@ fixture_teardown(void **state)
 	if (fixture_worker != NULL)
 		del_worker(fixture_worker);
 	fixture_worker = NULL;
+	if (fixture_published)
+		publish(base_conf);
+	fixture_published = false;
+	return 0;
+}
+
+#define FIX_MAX_SVC 8
+#define FIX_MAX_EP 16
+
+/* The L4 table being described by consecutive l4 lines of a fixture. */
+struct fix_l4 {
+	bool given;             /* an l4 line was seen: attach a gateway from now on */
+	bool none;              /* l4 none: no table */
+	unsigned int n;
+	struct gw_lb_service_spec spec[FIX_MAX_SVC];
+	struct gw_lb_endpoint ep[FIX_MAX_SVC][FIX_MAX_EP];
+	char name[FIX_MAX_SVC][32];
+};
+
+/* "10.77.2.11:8080:1" or "[fd00::11]:8080:1". */
+static int
+parse_endpoint(char *tok, struct gw_lb_endpoint *ep)
+{
+	char *w = strrchr(tok, ':'), *port, *addr = tok;
+
+	if (w == NULL)
+		return -1;
+	*w++ = '\0';
+	port = strrchr(tok, ':');
+	if (port == NULL)
+		return -1;
+	*port++ = '\0';
+	if (*addr == '[') {
+		size_t l = strlen(addr);
+
+		if (l < 2 || addr[l - 1] != ']')
+			return -1;
+		addr[l - 1] = '\0';
+		addr++;
+	}
+	memset(ep, 0, sizeof(*ep));
+	ep->family = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(ep->family, addr, ep->addr) != 1)
+		return -1;
+	ep->port = (uint16_t)atoi(port);
+	ep->weight = (uint32_t)strtoul(w, NULL, 10);
+	return 0;
+}
+
+/* One l4 line (after "l4 "): a service added to @t. */
+static int
+parse_l4(char *line, struct fix_l4 *t)
+{
+	char *save = NULL, *proto = strtok_r(line, " \t\n", &save), *vip, *port, *tok;
+	struct gw_lb_service_spec *sp;
+
+	if (proto == NULL)
+		return -1;
+	if (strcmp(proto, "none") == 0) {
+		t->none = true;
+		t->n = 0;
+		return 0;
+	}
+	vip = strtok_r(NULL, " \t\n", &save);
+	port = strtok_r(NULL, " \t\n", &save);
+	if (vip == NULL || port == NULL || t->n == FIX_MAX_SVC)
+		return -1;
+	sp = &t->spec[t->n];
+	memset(sp, 0, sizeof(*sp));
+	sp->id = t->n + 1;
+	snprintf(t->name[t->n], sizeof(t->name[0]), "fix/gw/l4-%u", t->n);
+	sp->name = t->name[t->n];
+	if (strcmp(proto, "tcp") == 0)
+		sp->proto = IPPROTO_TCP;
+	else if (strcmp(proto, "udp") == 0)
+		sp->proto = IPPROTO_UDP;
+	else
+		return -1;
+	sp->family = strchr(vip, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(sp->family, vip, sp->vip) != 1)
+		return -1;
+	sp->port = (uint16_t)atoi(port);
+	sp->endpoints = t->ep[t->n];
+	while ((tok = strtok_r(NULL, " \t\n", &save)) != NULL) {
+		if (sp->n_endpoints == FIX_MAX_EP ||
+				parse_endpoint(tok, &t->ep[t->n][sp->n_endpoints]) != 0)
+			return -1;
+		sp->n_endpoints++;
+	}
+	t->none = false;
+	t->n++;
 	return 0;
 }
 
@@ -232,12 +453,20 @@ run_fixture(void **state)
 {
 	const char *path = *state;
 	struct gw_worker *w = fixture_worker = new_worker(0);
+	/* Static: a failed step jumps out of here. */
+	static struct fix_l4 l4_state;
+	static char conf[sizeof(base_conf) + 4096];
+	const size_t conf_cap = sizeof(conf);
+	struct fix_l4 *l4 = &l4_state;
+	bool dirty = false, last_l4 = false;
 	char line[8192];
 	uint8_t buf[4096];
 	int lineno = 0;
 	FILE *f = fopen(path, "r");
 
 	assert_non_null(f);
+	memset(l4, 0, sizeof(*l4));
+	snprintf(conf, conf_cap, "%s", base_conf);
 	drain();
 	while (fgets(line, sizeof(line), f) != NULL) {
 		int port, delta;
@@ -247,6 +476,40 @@ run_fixture(void **state)
 		lineno++;
 		if (line[0] == '#' || strncmp(line, "description", 11) == 0 || line[0] == '\n')
 			continue;
+		if (strncmp(line, "conf ", 5) == 0) {
+			if (strlen(conf) + strlen(line + 5) + 1 > conf_cap) {
+				print_error("%s:%d: configuration too long\n", path, lineno);
+				fail();
+			}
+			strcat(conf, line + 5);
+			dirty = true;
+			last_l4 = false;
+			continue;
+		}
+		if (strncmp(line, "l4 ", 3) == 0) {
+			/* A new run of l4 lines is a new table. */
+			if (!last_l4) {
+				l4->n = 0;
+				l4->none = false;
+			}
+			if (parse_l4(line + 3, l4) != 0) {
+				print_error("%s:%d: bad l4 line\n", path, lineno);
+				fail();
+			}
+			l4->given = true;
+			dirty = true;
+			last_l4 = true;
+			continue;
+		}
+		last_l4 = false;
+		if (dirty) {
+			fixture_published = true;
+			if (publish_gateway(conf, l4->given, l4->none ? NULL : l4->spec, l4->n) != 0) {
+				print_error("%s:%d: publication failed\n", path, lineno);
+				fail();
+			}
+			dirty = false;
+		}
 		if (sscanf(line, "in %d", &port) == 1) {
 			len = unhex(strchr(line + 3, ' ') + 1, buf, sizeof(buf));
 			inject(w, port, buf, len);
@@ -396,6 +659,165 @@ test_worker_call(void **state)
 	del_worker(w);
 }
 
+/* The next frame sent on @port is exactly @hex. */
+static void
+expect_frame(int port, const char *hex)
+{
+	uint8_t want[512];
+	size_t len = unhex(hex, want, sizeof(want));
+	struct rte_mbuf *m = NULL;
+
+	if (rte_ring_dequeue(env.tx[port], (void **)&m) != 0)
+		fail_msg("expected a frame on port %d, none sent", port);
+	if (m->pkt_len != len || memcmp(rte_pktmbuf_mtod(m, void *), want, len) != 0) {
+		print_hex("expected", want, len);
+		print_hex("got     ", rte_pktmbuf_mtod(m, uint8_t *), m->data_len);
+		rte_pktmbuf_free(m);
+		fail_msg("frame on port %d differs", port);
+	}
+	rte_pktmbuf_free(m);
+}
+
+static void
+inject_hex(struct gw_worker *w, int port, const char *hex)
+{
+	uint8_t buf[512];
+	size_t len = unhex(hex, buf, sizeof(buf));
+
+	inject(w, port, buf, len);
+}
+
+static void
+assert_addr(int family, const uint8_t *got, const char *want)
+{
+	uint8_t b[16];
+
+	assert_int_equal(inet_pton(family, want, b), 1);
+	assert_memory_equal(got, b, family == AF_INET ? 4 : 16);
+}
+
+/*
+ * Two workers (ids 0 and 1, linked): SNAT ports are split by parity, and a
+ * backend reply that reaches the worker not owning its SNAT port is handed
+ * to the owner over the handoff ring, which NATs it back to the client.
+ * Frames built by scapy (gen_fixtures.py's Flow), client 10.77.1.2 -> VIP
+ * 10.77.1.10:80, backend 10.77.2.11:8080, SNAT 10.77.2.1.
+ */
+static void
+test_l4_handoff_to_owner(void **state)
+{
+	static const char *arp_cli =
+		"ffffffffffff020000000002080600010800060400010200000000020a4d01020000000000000a4d"
+		"010a";
+	static const char *arp_be =
+		"ffffffffffff020000000021080600010800060400010200000000210a4d020b0000000000000a4d"
+		"0201";
+	/* client port 40000: flow on worker 1, SNAT port 1025 (odd: worker 1's) */
+	static const char *syn_a =
+		"02000000001002000000000208004500002804d2400040061f590a4d01020a4d010a9c4000500000"
+		"03e8000000005002faf0fdd30000";
+	static const char *syn_a_out =
+		"02000000002102000000001108004500002804d240003f061e590a4d02010a4d020b04011f900000"
+		"03e8000000005002faf074d30000";
+	static const char *synack_a =
+		"02000000001102000000002108004500002804d2400040061d590a4d020b0a4d02011f9004010000"
+		"1388000003e95012faf0613a0000";
+	static const char *synack_a_out =
+		"02000000000202000000001008004500002804d240003f0620590a4d010a0a4d010200509c400000"
+		"1388000003e95012faf0ea3a0000";
+	/* client port 40001: flow on worker 0, SNAT port 1024 (even: worker 0's) */
+	static const char *syn_b =
+		"02000000001002000000000208004500002804d2400040061f590a4d01020a4d010a9c4100500000"
+		"03e8000000005002faf0fdd20000";
+	static const char *syn_b_out =
+		"02000000002102000000001108004500002804d240003f061e590a4d02010a4d020b04001f900000"
+		"03e8000000005002faf074d40000";
+	static const char *synack_b =
+		"02000000001102000000002108004500002804d2400040061d590a4d020b0a4d02011f9004000000"
+		"1770000003e95012faf05d530000";
+	static const char *synack_b_out =
+		"02000000000202000000001008004500002804d240003f0620590a4d010a0a4d010200509c410000"
+		"1770000003e95012faf0e6510000";
+	struct gw_lb_endpoint ep = { .family = AF_INET, .port = 8080, .weight = 1 };
+	struct gw_lb_service_spec spec = {
+		.id = 1, .name = "fix/gw/tcp", .proto = IPPROTO_TCP, .family = AF_INET,
+		.port = 80, .n_endpoints = 1, .endpoints = &ep,
+	};
+	struct gw_worker *w[2];
+	struct gw_l4_flow_info info[4];
+	uint32_t total = 0;
+
+	assert_int_equal(inet_pton(AF_INET, "10.77.2.11", ep.addr), 1);
+	assert_int_equal(inet_pton(AF_INET, "10.77.1.10", spec.vip), 1);
+	assert_int_equal(publish_gateway(base_conf, true, &spec, 1), 0);
+	w[0] = new_worker(0);
+	w[1] = new_worker(1);
+	gw_worker_link(w, 2);
+	drain();
+	/* Each worker learns the client and the backend itself. */
+	for (int i = 0; i < 2; i++) {
+		inject_hex(w[i], 0, arp_cli);
+		inject_hex(w[i], 1, arp_be);
+	}
+	drain();
+
+	/* Worker 1's first flow takes its first port, 1025. */
+	inject_hex(w[1], 0, syn_a);
+	expect_frame(1, syn_a_out);
+	assert_int_equal(gw_stats_read(&w[1]->stats, GW_CNT_l4_flow_new), 1);
+	/* Worker 0's first flow takes 1024. */
+	inject_hex(w[0], 0, syn_b);
+	expect_frame(1, syn_b_out);
+	assert_int_equal(gw_stats_read(&w[0]->stats, GW_CNT_l4_flow_new), 1);
+
+	/* The backend's SYN-ACK to 1025 lands on worker 0 (RSS): handed to worker 1. */
+	inject_hex(w[0], 1, synack_a);
+	assert_int_equal(gw_stats_read(&w[0]->stats, GW_CNT_l4_handoff_tx), 1);
+	assert_int_equal(gw_stats_read(&w[0]->stats, GW_CNT_l4_rev_packets), 0);
+	assert_int_equal(gw_stats_read(&w[0]->stats, GW_CNT_drop_l4_no_flow), 0);
+	assert_int_equal(rte_ring_count(env.tx[0]) + rte_ring_count(env.tx[1]), 0);
+	poll_once(w[1]);
+	assert_int_equal(gw_stats_read(&w[1]->stats, GW_CNT_l4_handoff_rx), 1);
+	assert_int_equal(gw_stats_read(&w[1]->stats, GW_CNT_l4_rev_packets), 1);
+	expect_frame(0, synack_a_out);
+	assert_int_equal(rte_ring_count(env.tx[0]) + rte_ring_count(env.tx[1]), 0);
+
+	/* And the other way: the reply to 1024 reaches worker 1, worker 0 sends it. */
+	inject_hex(w[1], 1, synack_b);
+	assert_int_equal(gw_stats_read(&w[1]->stats, GW_CNT_l4_handoff_tx), 1);
+	assert_int_equal(rte_ring_count(env.tx[0]) + rte_ring_count(env.tx[1]), 0);
+	poll_once(w[0]);
+	assert_int_equal(gw_stats_read(&w[0]->stats, GW_CNT_l4_handoff_rx), 1);
+	expect_frame(0, synack_b_out);
+	assert_int_equal(gw_stats_read(&w[0]->stats, GW_CNT_drop_handoff_full), 0);
+	assert_int_equal(gw_stats_read(&w[1]->stats, GW_CNT_drop_handoff_full), 0);
+
+	/* dpgwctl show flows: worker 1 holds the first flow, SYN-ACK seen. */
+	assert_int_equal(gw_worker_flow_dump(w[1], info, 4, &total), 1);
+	assert_int_equal(total, 1);
+	assert_int_equal(info[0].family, AF_INET);
+	assert_int_equal(info[0].proto, IPPROTO_TCP);
+	assert_int_equal(info[0].state, GW_FLOW_TCP_SYN_RECV);
+	assert_int_equal(info[0].svc, 1);
+	assert_addr(AF_INET, info[0].client, "10.77.1.2");
+	assert_int_equal(info[0].client_port, 40000);
+	assert_addr(AF_INET, info[0].vip, "10.77.1.10");
+	assert_int_equal(info[0].vip_port, 80);
+	assert_addr(AF_INET, info[0].backend, "10.77.2.11");
+	assert_int_equal(info[0].backend_port, 8080);
+	assert_addr(AF_INET, info[0].snat, "10.77.2.1");
+	assert_int_equal(info[0].snat_port, 1025);
+	assert_true(gw_worker_flow_capacity(w[1]) >= 1024);
+	/* Limited dump: nothing copied, the total still told. */
+	assert_int_equal(gw_worker_flow_dump(w[0], info, 0, &total), 0);
+	assert_int_equal(total, 1);
+
+	drain();
+	del_worker(w[0]);
+	del_worker(w[1]);
+	assert_int_equal(publish(base_conf), 0);
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -409,6 +831,7 @@ main(void)
 		cmocka_unit_test(test_generation_switch),
 		cmocka_unit_test(test_neigh_shared_between_workers),
 		cmocka_unit_test(test_worker_call),
+		cmocka_unit_test(test_l4_handoff_to_owner),
 	};
 	struct CMUnitTest tests[MAX_FIX + RTE_DIM(fixed)];
 	char *paths[MAX_FIX];
