@@ -91,13 +91,68 @@ make_hash(const char *name, const char *dir, enum gw_flow_fam fam, uint32_t cap,
 	return rte_hash_create(&hp);
 }
 
+/*
+ * Learn where @h keeps its keys: insert three keys with data, read their
+ * addresses back with the official (slow) call and check they sit at
+ * base + position * stride, each right after its data word. rte_hash
+ * keeps keys in one array of {data, key} indexed by position, so this
+ * holds; should a DPDK release change that, the check fails and the table
+ * falls back to the official calls.
+ */
+static void
+probe_key_store(struct rte_hash *h, enum gw_flow_fam fam, struct gw_flow_keys *ks)
+{
+	union gw_flow_key k[3];
+	int32_t pos[3];
+	const uint8_t *addr[3];
+	int64_t stride = 0;
+	bool ok = true;
+
+	ks->base = NULL;
+	ks->stride = 0;
+	memset(k, 0, sizeof(k));
+	for (int i = 0; i < 3; i++) {
+		void *key;
+
+		k[i].v4.sport = (uint16_t)(0xfff0 + i);
+		pos[i] = rte_hash_add_key_data(h, &k[i], (void *)(uintptr_t)(0x5eed0 + i)) == 0 ?
+			rte_hash_lookup(h, &k[i]) : -1;
+		if (pos[i] < 0 || rte_hash_get_key_with_position(h, pos[i], &key) != 0 ||
+				memcmp(key, &k[i], key_len[fam]) != 0)
+			ok = false;
+		else
+			addr[i] = key;
+	}
+	if (ok && pos[1] != pos[0]) {
+		stride = (addr[1] - addr[0]) / (pos[1] - pos[0]);
+		ok = stride >= (int64_t)key_len[fam] &&
+			(addr[1] - addr[0]) % (pos[1] - pos[0]) == 0;
+		for (int i = 0; ok && i < 3; i++)
+			ok = addr[i] == addr[0] + (pos[i] - pos[0]) * stride;
+		/* Each key's data word sits right before it (struct rte_hash_key). */
+		for (int i = 0; ok && i < 3; i++) {
+			uintptr_t d;
+
+			memcpy(&d, addr[i] - sizeof(d), sizeof(d));
+			ok = d == (uintptr_t)(0x5eed0 + i);
+		}
+	} else {
+		ok = false;
+	}
+	if (ok) {
+		ks->base = addr[0] - (int64_t)pos[0] * stride;
+		ks->stride = (uint32_t)stride;
+	}
+	rte_hash_reset(h);
+}
+
 struct gw_flow_table *
 gw_flow_table_create(const char *name, uint32_t capacity, int socket)
 {
 	struct gw_flow_table *t;
 	uint32_t cap = capacity < 64 ? 64 : rte_align32pow2(capacity);
 
-	if (cap == 0) {
+	if (capacity > (1u << 31)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -121,6 +176,8 @@ gw_flow_table_create(const char *name, uint32_t capacity, int socket)
 			return NULL;
 		}
 		ft->memory = heap_allocated(socket) - before;
+		probe_key_store(ft->fwd, (enum gw_flow_fam)f, &ft->fkeys);
+		probe_key_store(ft->rev, (enum gw_flow_fam)f, &ft->rkeys);
 		for (int c = 0; c < GW_FLOW_N_CLASS; c++)
 			ft->head[c] = ft->tail[c] = GW_FLOW_NIL;
 	}
@@ -185,22 +242,11 @@ gw_flow_rev_exists(struct gw_flow_table *t, enum gw_flow_fam fam, const union gw
 }
 
 const union gw_flow_key *
-gw_flow_fwd_key(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
+gw_flow_key_lookup(struct rte_hash *h, uint32_t pos)
 {
 	void *key;
 
-	if (rte_hash_get_key_with_position(t->fam[fam].fwd, (int32_t)idx, &key) != 0)
-		return NULL;
-	return key;
-}
-
-const union gw_flow_key *
-gw_flow_rev_key(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
-{
-	void *key;
-
-	if (rte_hash_get_key_with_position(t->fam[fam].rev, (int32_t)t->fam[fam].rec[idx].rev_pos,
-			&key) != 0)
+	if (rte_hash_get_key_with_position(h, (int32_t)pos, &key) != 0)
 		return NULL;
 	return key;
 }
@@ -262,19 +308,21 @@ void
 gw_flow_delete(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
 {
 	struct gw_flow_fam_tab *ft = &t->fam[fam];
-	union gw_flow_key fk, rk;
-	void *key;
+	const union gw_flow_key *key;
+	union gw_flow_key k;
 
 	if (ft->rec[idx].state == GW_FLOW_FREE)
 		return;
-	/* Copy the keys out first: deleting frees their slots. */
-	if (rte_hash_get_key_with_position(ft->rev, (int32_t)ft->rec[idx].rev_pos, &key) == 0) {
-		memcpy(&rk, key, key_len[fam]);
-		rte_hash_del_key(ft->rev, &rk);
+	/* Copy each key out first: deleting frees its slot. */
+	key = gw_flow_rev_key(t, fam, idx);
+	if (key != NULL) {
+		memcpy(&k, key, key_len[fam]);
+		rte_hash_del_key_with_hash(ft->rev, &k, gw_flow_hash(fam, &k));
 	}
-	if (rte_hash_get_key_with_position(ft->fwd, (int32_t)idx, &key) == 0) {
-		memcpy(&fk, key, key_len[fam]);
-		rte_hash_del_key(ft->fwd, &fk);
+	key = gw_flow_fwd_key(t, fam, idx);
+	if (key != NULL) {
+		memcpy(&k, key, key_len[fam]);
+		rte_hash_del_key_with_hash(ft->fwd, &k, gw_flow_hash(fam, &k));
 	}
 	list_unlink(ft, idx);
 	ft->rec[idx].state = GW_FLOW_FREE;
@@ -319,13 +367,25 @@ gw_flow_insert(struct gw_flow_table *t, enum gw_flow_fam fam,
 	enum gw_flow_state state, uint32_t now, int *evicted)
 {
 	struct gw_flow_fam_tab *ft = &t->fam[fam];
-	struct gw_flow *f;
-	int32_t pos, rpos;
 
 	*evicted = 0;
 	if (rte_hash_lookup_with_hash(ft->fwd, fwd, fwd_hash) >= 0 ||
 			rte_hash_lookup_with_hash(ft->rev, rev, rev_hash) >= 0)
 		return -EEXIST;
+	return gw_flow_insert_new(t, fam, fwd, fwd_hash, rev, rev_hash, state, now, evicted);
+}
+
+int
+gw_flow_insert_new(struct gw_flow_table *t, enum gw_flow_fam fam,
+	const union gw_flow_key *fwd, uint32_t fwd_hash,
+	const union gw_flow_key *rev, uint32_t rev_hash,
+	enum gw_flow_state state, uint32_t now, int *evicted)
+{
+	struct gw_flow_fam_tab *ft = &t->fam[fam];
+	struct gw_flow *f;
+	int32_t pos, rpos;
+
+	*evicted = 0;
 	if (ft->count >= t->capacity) {
 		uint32_t victim = oldest_idle(ft, now);
 
@@ -337,12 +397,20 @@ gw_flow_insert(struct gw_flow_table *t, enum gw_flow_fam fam,
 	pos = rte_hash_add_key_with_hash(ft->fwd, fwd, fwd_hash);
 	if (pos < 0)
 		return -ENOSPC;
-	if (rte_hash_add_key_with_hash_data(ft->rev, rev, rev_hash,
-			(void *)(uintptr_t)pos) != 0) {
+	rpos = rte_hash_add_key_with_hash(ft->rev, rev, rev_hash);
+	if (rpos < 0) {
 		rte_hash_del_key_with_hash(ft->fwd, fwd, fwd_hash);
 		return -ENOSPC;
 	}
-	rpos = rte_hash_lookup_with_hash(ft->rev, rev, rev_hash);
+	/* The reverse key's data is the forward position: set in place when we can. */
+	if (ft->rkeys.base != NULL) {
+		uintptr_t d = (uintptr_t)pos;
+
+		memcpy((uint8_t *)(uintptr_t)ft->rkeys.base + (size_t)rpos * ft->rkeys.stride -
+			sizeof(d), &d, sizeof(d));
+	} else {
+		rte_hash_add_key_with_hash_data(ft->rev, rev, rev_hash, (void *)(uintptr_t)pos);
+	}
 	f = &ft->rec[pos];
 	memset(f, 0, sizeof(*f));
 	f->seen = f->qtime = now;

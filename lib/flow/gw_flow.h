@@ -108,8 +108,8 @@ struct gw_flow_table;
 
 /*
  * Create a table for up to @capacity flows per family (rounded up to a
- * power of two, at least 64). @name must be unique in the process (it
- * names the rte_hash tables). NULL on failure (rte_errno set).
+ * power of two, at least 64). @name must be unique in the
+ * process (it names the rte_hash tables). NULL on failure (rte_errno set).
  */
 struct gw_flow_table *gw_flow_table_create(const char *name, uint32_t capacity, int socket);
 void gw_flow_table_free(struct gw_flow_table *t);
@@ -143,10 +143,10 @@ static inline struct gw_flow *gw_flow_at(struct gw_flow_table *t, enum gw_flow_f
 	uint32_t idx);
 
 /* The keys of flow @idx (pointers into the tables, valid until it is deleted). */
-const union gw_flow_key *gw_flow_fwd_key(struct gw_flow_table *t, enum gw_flow_fam fam,
-	uint32_t idx);
-const union gw_flow_key *gw_flow_rev_key(struct gw_flow_table *t, enum gw_flow_fam fam,
-	uint32_t idx);
+static inline const union gw_flow_key *gw_flow_fwd_key(struct gw_flow_table *t,
+	enum gw_flow_fam fam, uint32_t idx);
+static inline const union gw_flow_key *gw_flow_rev_key(struct gw_flow_table *t,
+	enum gw_flow_fam fam, uint32_t idx);
 
 /*
  * Insert a flow in @state at time @now. When the family is full the
@@ -155,6 +155,11 @@ const union gw_flow_key *gw_flow_rev_key(struct gw_flow_table *t, enum gw_flow_f
  * could be evicted.
  */
 int gw_flow_insert(struct gw_flow_table *t, enum gw_flow_fam fam,
+	const union gw_flow_key *fwd, uint32_t fwd_hash,
+	const union gw_flow_key *rev, uint32_t rev_hash,
+	enum gw_flow_state state, uint32_t now, int *evicted);
+/* The same for a caller that knows neither key is in use (no -EEXIST check). */
+int gw_flow_insert_new(struct gw_flow_table *t, enum gw_flow_fam fam,
 	const union gw_flow_key *fwd, uint32_t fwd_hash,
 	const union gw_flow_key *rev, uint32_t rev_hash,
 	enum gw_flow_state state, uint32_t now, int *evicted);
@@ -186,8 +191,20 @@ int gw_flow_walk(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t *cursor
 
 /* ---- inline ---- */
 
+/*
+ * Where rte_hash keeps the key at position p: base + p * stride. Found
+ * once at creation (and checked against rte_hash_get_key_with_position(),
+ * which re-hashes and looks the key up again on every call: too slow for
+ * every packet). NULL base: read keys through that function instead.
+ */
+struct gw_flow_keys {
+	const uint8_t *base;
+	uint32_t stride;
+};
+
 struct gw_flow_fam_tab {
 	struct rte_hash *fwd, *rev;
+	struct gw_flow_keys fkeys, rkeys;
 	struct gw_flow *rec;
 	uint32_t count;
 	uint32_t head[GW_FLOW_N_CLASS], tail[GW_FLOW_N_CLASS];
@@ -203,6 +220,32 @@ static inline struct gw_flow *
 gw_flow_at(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
 {
 	return &t->fam[fam].rec[idx];
+}
+
+/* The slow road (key stores of unknown layout). */
+const union gw_flow_key *gw_flow_key_lookup(struct rte_hash *h, uint32_t pos);
+
+static inline const union gw_flow_key *
+gw_flow_fwd_key(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
+{
+	const struct gw_flow_fam_tab *ft = &t->fam[fam];
+
+	if (__builtin_expect(ft->fkeys.base != NULL, 1))
+		return (const union gw_flow_key *)(ft->fkeys.base +
+			(size_t)idx * ft->fkeys.stride);
+	return gw_flow_key_lookup(ft->fwd, idx);
+}
+
+static inline const union gw_flow_key *
+gw_flow_rev_key(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
+{
+	const struct gw_flow_fam_tab *ft = &t->fam[fam];
+	uint32_t pos = ft->rec[idx].rev_pos;
+
+	if (__builtin_expect(ft->rkeys.base != NULL, 1))
+		return (const union gw_flow_key *)(ft->rkeys.base +
+			(size_t)pos * ft->rkeys.stride);
+	return gw_flow_key_lookup(ft->rev, pos);
 }
 
 #endif /* GW_FLOW_H */

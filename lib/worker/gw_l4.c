@@ -565,7 +565,7 @@ flow_new(struct gw_worker *w, struct rte_mbuf *m, const struct l4_view *v,
 		gw_worker_drop(w, m, GW_CNT_drop_l4_snat_exhausted);
 		return -1;
 	}
-	idx = gw_flow_insert(w->flows, v->fam, k, h, &rk, (uint32_t)rh,
+	idx = gw_flow_insert_new(w->flows, v->fam, k, h, &rk, (uint32_t)rh,
 		v->proto == IPPROTO_TCP ? GW_FLOW_TCP_SYN_SENT : GW_FLOW_UDP, w->now_ms, &evicted);
 	if (evicted)
 		GW_CNT_INC(&w->stats, l4_flow_evicted);
@@ -579,20 +579,14 @@ flow_new(struct gw_worker *w, struct rte_mbuf *m, const struct l4_view *v,
 	return idx;
 }
 
-/* A client packet to a VIP. */
+/* A client packet to a VIP: flow @idx (key @k, hash @h), or -1 for none. */
 static void
 l4_forward(struct gw_worker *w, struct rte_mbuf *m, const struct gw_pkt *p,
-	const struct l4_view *v)
+	const struct l4_view *v, const union gw_flow_key *kp, uint32_t h, int idx)
 {
-	union gw_flow_key k;
 	const union gw_flow_key *rk;
 	uint8_t flags = v->proto == IPPROTO_TCP ? v->l4[13] : 0;
-	uint32_t h;
-	int idx;
 
-	key_of(v, &k);
-	h = gw_flow_hash(v->fam, &k);
-	idx = gw_flow_find_fwd(w->flows, v->fam, &k, h);
 	if (idx >= 0) {
 		struct gw_flow *f = gw_flow_at(w->flows, v->fam, (uint32_t)idx);
 
@@ -614,7 +608,7 @@ l4_forward(struct gw_worker *w, struct rte_mbuf *m, const struct gw_pkt *p,
 		}
 	}
 	if (idx < 0) {
-		idx = flow_new(w, m, v, &k, h);
+		idx = flow_new(w, m, v, kp, h);
 		if (idx < 0)
 			return;
 	}
@@ -639,11 +633,18 @@ in_snat_range(const struct gw_worker *w, uint16_t port_be)
 		port <= (lp->snat_port_hi ? lp->snat_port_hi : 65535);
 }
 
-/* Hand @m to worker @owner; true when it was taken (or dropped, counted). */
+/* The worker owning SNAT port @port_be. */
+static inline unsigned int
+owner_of(const struct gw_worker *w, uint16_t port_be)
+{
+	return rte_be_to_cpu_16(port_be) % n_workers(w);
+}
+
+/* Hand @m to the owner of SNAT port @port_be; true when it was taken (or dropped, counted). */
 static bool
 handoff(struct gw_worker *w, struct rte_mbuf *m, uint16_t port, uint16_t port_be)
 {
-	unsigned int owner = rte_be_to_cpu_16(port_be) % n_workers(w);
+	unsigned int owner = owner_of(w, port_be);
 	struct rte_ring *r;
 
 	if (likely(owner == w->id) || w->peers == NULL || owner >= w->n_peers)
@@ -658,29 +659,13 @@ handoff(struct gw_worker *w, struct rte_mbuf *m, uint16_t port, uint16_t port_be
 	return true;
 }
 
-/* A packet to one of our port or SNAT addresses: a backend's reply. */
+/* A backend's reply: flow @idx, found by its reverse key. */
 static void
-l4_reverse(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p,
-	const struct l4_view *v)
+l4_reverse(struct gw_worker *w, struct rte_mbuf *m, const struct gw_pkt *p,
+	const struct l4_view *v, int idx)
 {
-	union gw_flow_key k;
 	const union gw_flow_key *fk;
-	uint32_t h;
-	int idx;
 
-	if (!in_snat_range(w, *v->dport)) {
-		gw_worker_drop(w, m, GW_CNT_drop_no_listener);
-		return;
-	}
-	if (handoff(w, m, port, *v->dport))
-		return;
-	key_of(v, &k);
-	h = gw_flow_hash(v->fam, &k);
-	idx = gw_flow_find_rev(w->flows, v->fam, &k, h);
-	if (idx < 0) {
-		gw_worker_drop(w, m, GW_CNT_drop_l4_no_flow);
-		return;
-	}
 	if (unlikely(!flow_valid(w, v->fam, (uint32_t)idx))) {
 		GW_CNT_INC(&w->stats, l4_backend_gone);
 		gw_flow_delete(w->flows, v->fam, (uint32_t)idx);
@@ -698,11 +683,31 @@ l4_reverse(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct 
 		k_sport(v->fam, fk));
 }
 
-void
-gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p,
-	int kind)
+/* Forwarded packets must allow one more hop. */
+static inline bool
+ttl_ok(const struct l4_view *v)
 {
+	return v->fam == GW_FLOW_V4 ? ((const struct rte_ipv4_hdr *)v->l3)->time_to_live > 1 :
+		((const struct rte_ipv6_hdr *)v->l3)->hop_limits > 1;
+}
+
+/*
+ * Every TCP/UDP packet, before the local-address lookup: flows are found
+ * first (a hit proves the destination is ours), so established traffic
+ * costs one flow lookup. Misses are classified by their destination:
+ * a VIP starts a flow, a port or SNAT address in the SNAT port range has
+ * no flow (or belongs to another worker: handed over), anything else is
+ * not for us.
+ */
+void
+gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p)
+{
+	enum gw_l3_local_kind kind = GW_L3_NOT_LOCAL;
+	bool looked_up = false, rev_range;
+	union gw_flow_key k;
 	struct l4_view v;
+	uint32_t h = 0;
+	int idx;
 
 	if (unlikely(p->l4_len < (p->l4_proto == IPPROTO_TCP ? sizeof(struct rte_tcp_hdr) :
 			sizeof(struct rte_udp_hdr)))) {
@@ -710,26 +715,58 @@ gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 		return;
 	}
 	view_init(&v, m, p);
-	if (unlikely(w->flows == NULL)) {
-		gw_worker_drop(w, m, GW_CNT_drop_no_listener);
+	if (unlikely(w->flows == NULL))
+		goto classify;
+	key_of(&v, &k);
+	h = gw_flow_hash(v.fam, &k);
+	rev_range = in_snat_range(w, *v.dport);
+	if (rev_range) {
+		if (unlikely(owner_of(w, *v.dport) != w->id)) {
+			/* Another worker's port: its flows cannot be here. */
+			kind = gw_l3_local_lookup(w->dp->l3, v.family, v.dst, NULL);
+			looked_up = true;
+			if (kind == GW_L3_PORT_ADDR || kind == GW_L3_SNAT) {
+				handoff(w, m, port, *v.dport);
+				return;
+			}
+		} else {
+			idx = gw_flow_find_rev(w->flows, v.fam, &k, h);
+			if (idx >= 0) {
+				if (unlikely(!ttl_ok(&v))) {
+					gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
+					return;
+				}
+				l4_reverse(w, m, p, &v, idx);
+				return;
+			}
+		}
+	}
+	idx = gw_flow_find_fwd(w->flows, v.fam, &k, h);
+	if (idx >= 0) {
+		if (unlikely(!ttl_ok(&v))) {
+			gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
+			return;
+		}
+		l4_forward(w, m, p, &v, &k, h, idx);
 		return;
 	}
-	if (kind == GW_L3_VIP) {
-		/* Forwarded: the hop count must allow one more hop. */
-		if (unlikely(v.fam == GW_FLOW_V4 ? ((struct rte_ipv4_hdr *)v.l3)->time_to_live <= 1 :
-				((struct rte_ipv6_hdr *)v.l3)->hop_limits <= 1)) {
-			gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
-			return;
-		}
-		l4_forward(w, m, p, &v);
-	} else {
-		if (unlikely(v.fam == GW_FLOW_V4 ? ((struct rte_ipv4_hdr *)v.l3)->time_to_live <= 1 :
-				((struct rte_ipv6_hdr *)v.l3)->hop_limits <= 1)) {
-			gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
-			return;
-		}
-		l4_reverse(w, port, m, p, &v);
+classify:
+	if (!looked_up)
+		kind = gw_l3_local_lookup(w->dp->l3, v.family, v.dst, NULL);
+	if (kind == GW_L3_NOT_LOCAL) {
+		gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
+		return;
 	}
+	if (w->flows == NULL || kind != GW_L3_VIP) {
+		gw_worker_drop(w, m, w->flows != NULL && in_snat_range(w, *v.dport) ?
+			GW_CNT_drop_l4_no_flow : GW_CNT_drop_no_listener);
+		return;
+	}
+	if (unlikely(!ttl_ok(&v))) {
+		gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
+		return;
+	}
+	l4_forward(w, m, p, &v, &k, h, -1);
 }
 
 /* ---- ICMP errors ---- */

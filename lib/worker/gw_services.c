@@ -290,14 +290,16 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	struct rte_icmp_hdr *icmp;
 	uint32_t tmp;
 
-	enum gw_l3_local_kind kind = gw_l3_local_lookup(w->dp->l3, AF_INET, &ip->dst_addr, NULL);
+	enum gw_l3_local_kind kind;
 
-	if (kind == GW_L3_NOT_LOCAL) {
-		gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
+	/* TCP and UDP find their flow before the local-address lookup. */
+	if (likely(p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP)) {
+		gw_l4_input(w, port, m, p);
 		return;
 	}
-	if (likely(p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP)) {
-		gw_l4_input(w, port, m, p, kind);
+	kind = gw_l3_local_lookup(w->dp->l3, AF_INET, &ip->dst_addr, NULL);
+	if (kind == GW_L3_NOT_LOCAL) {
+		gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
 		return;
 	}
 	if (p->l4_proto != IPPROTO_ICMP) {
@@ -557,14 +559,14 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	enum gw_l3_local_kind kind = GW_L3_NOT_LOCAL;
 	uint8_t tmp[16];
 
+	if (likely(p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP)) {
+		gw_l4_input(w, port, m, p);
+		return;
+	}
 	if (!mcast) {
 		kind = gw_l3_local_lookup(w->dp->l3, AF_INET6, ip6->dst_addr, NULL);
 		if (kind == GW_L3_NOT_LOCAL) {
 			gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
-			return;
-		}
-		if (likely(p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP)) {
-			gw_l4_input(w, port, m, p, kind);
 			return;
 		}
 	}

@@ -196,8 +196,8 @@ bool gw_worker_send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh
 
 /* L4 load balancing (gw_l4.c). */
 struct gw_pkt;
-void gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p,
-	int kind);
+/* Every TCP/UDP packet (before the local-address lookup: gw_l4.c classifies misses). */
+void gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p);
 /* ICMP/ICMPv6 error to one of our addresses: translate it if it is about a NAT'd flow. */
 void gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m,
 	const struct gw_pkt *p, int kind);
