@@ -512,9 +512,39 @@ snat_port(struct gw_worker *w, enum gw_flow_fam fam, union gw_flow_key *rk, uint
 	return -1;
 }
 
+/*
+ * A client segment of a TCP flow this worker does not hold. The client
+ * side of a flow belongs to the worker the NIC gave its SYN to (design.md
+ * §1), and the NIC keeps giving it the rest; not always: af_packet's
+ * fanout rolls packets over to another socket when one is full, and a
+ * RETA change moves flows. So before such a segment is dropped it visits
+ * the other workers in turn, on the handoff rings, carrying how many it
+ * has seen; the one holding the flow forwards it. Rare by design, counted.
+ * True when it was passed on.
+ */
+static bool
+pass_on(struct gw_worker *w, struct rte_mbuf *m, uint16_t port)
+{
+	unsigned int n = n_workers(w), next;
+	struct rte_ring *r;
+
+	if (n <= 1 || w->rx_hops + 1u >= n || w->peers == NULL)
+		return false;
+	next = (w->id + 1) % n;
+	r = w->peers[next]->hin[w->id];
+	m->port = port;
+	m->hash.usr = w->rx_hops + 1u;
+	if (unlikely(r == NULL || rte_ring_sp_enqueue(r, m) != 0)) {
+		gw_worker_drop(w, m, GW_CNT_drop_handoff_full);
+		return true;
+	}
+	GW_CNT_INC(&w->stats, l4_stray_tx);
+	return true;
+}
+
 /* Start a flow for the client packet with key @k (hash @h). Index, or -1 (dropped). */
 static int
-flow_new(struct gw_worker *w, struct rte_mbuf *m, const struct l4_view *v,
+flow_new(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct l4_view *v,
 	const union gw_flow_key *k, uint32_t h)
 {
 	const struct gw_lb_service *s = NULL;
@@ -541,7 +571,8 @@ flow_new(struct gw_worker *w, struct rte_mbuf *m, const struct l4_view *v,
 			return -1;
 		}
 		if ((fl & (TCP_SYN | TCP_ACK)) != TCP_SYN) {
-			gw_worker_drop(w, m, GW_CNT_drop_l4_no_flow);
+			if (!pass_on(w, m, port))
+				gw_worker_drop(w, m, GW_CNT_drop_l4_no_flow);
 			return -1;
 		}
 	}
@@ -581,7 +612,7 @@ flow_new(struct gw_worker *w, struct rte_mbuf *m, const struct l4_view *v,
 
 /* A client packet to a VIP: flow @idx (key @k, hash @h), or -1 for none. */
 static void
-l4_forward(struct gw_worker *w, struct rte_mbuf *m, const struct gw_pkt *p,
+l4_forward(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p,
 	const struct l4_view *v, const union gw_flow_key *kp, uint32_t h, int idx)
 {
 	const union gw_flow_key *rk;
@@ -608,7 +639,7 @@ l4_forward(struct gw_worker *w, struct rte_mbuf *m, const struct gw_pkt *p,
 		}
 	}
 	if (idx < 0) {
-		idx = flow_new(w, m, v, kp, h);
+		idx = flow_new(w, port, m, v, kp, h);
 		if (idx < 0)
 			return;
 	}
@@ -655,6 +686,7 @@ handoff(struct gw_worker *w, struct rte_mbuf *m, uint16_t port, uint16_t port_be
 		gw_worker_drop(w, m, GW_CNT_drop_handoff_full);
 		return true;
 	}
+	m->hash.usr = 0;
 	GW_CNT_INC(&w->stats, l4_handoff_tx);
 	return true;
 }
@@ -747,7 +779,7 @@ gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 			gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
 			return;
 		}
-		l4_forward(w, m, p, &v, &k, h, idx);
+		l4_forward(w, port, m, p, &v, &k, h, idx);
 		return;
 	}
 classify:
@@ -766,7 +798,7 @@ classify:
 		gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
 		return;
 	}
-	l4_forward(w, m, p, &v, &k, h, -1);
+	l4_forward(w, port, m, p, &v, &k, h, -1);
 }
 
 /* ---- ICMP errors ---- */
@@ -932,8 +964,12 @@ gw_l4_handoff_drain(struct gw_worker *w)
 			continue;
 		n = rte_ring_sc_dequeue_burst(r, (void **)ms, GW_WORKER_BURST, NULL);
 		gw_stats_add(&w->stats, GW_CNT_l4_handoff_rx, n);
-		for (unsigned int j = 0; j < n; j++)
+		for (unsigned int j = 0; j < n; j++) {
+			/* Workers a stray client segment has visited (pass_on()). */
+			w->rx_hops = ms[j]->hash.usr;
 			gw_worker_rx_one(w, ms[j]->port, ms[j]);
+		}
+		w->rx_hops = 0;
 	}
 }
 

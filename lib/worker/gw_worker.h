@@ -112,6 +112,7 @@ struct gw_worker {
 	uint32_t now_ms;                /* now in milliseconds (flow times) */
 	uint32_t snat_cursor;           /* next SNAT port to try, in this worker's share */
 	uint16_t n_workers;             /* workers sharing the ports (SNAT port ownership) */
+	uint32_t rx_hops;               /* workers the packet being handled visited before */
 
 	/* less often */
 	uint64_t iter;

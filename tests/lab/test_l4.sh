@@ -880,7 +880,7 @@ lab_expect "both workers own flows (the kernel spread the clients over both queu
 htx=$(lab_counter l4_handoff_tx)
 hrx=$(lab_counter l4_handoff_rx)
 hfull=$(lab_counter drop_handoff_full)
-lab_log "af_packet fanout hashes a reply apart from its flow's owner: l4_handoff_tx=$htx l4_handoff_rx=$hrx drop_handoff_full=$hfull"
+lab_log "af_packet fanout hashes a reply apart from its flow's owner: l4_handoff_tx=$htx l4_handoff_rx=$hrx drop_handoff_full=$hfull; client segments rolled over to the other worker (l4_stray_tx): $(lab_counter l4_stray_tx)"
 lab_expect "l4_handoff_tx > 0 (replies handed to the owner) and everything above still worked" "$htx" -gt 0
 lab_expect "l4_handoff_rx > 0" "$hrx" -gt 0
 lab_expect "two workers: no flow was reset and retried (l4_flow_reused)" "$(lab_counter l4_flow_reused)" -eq 0

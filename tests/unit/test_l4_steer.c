@@ -15,6 +15,7 @@
  *
  * Client SYNs go to the queue of the client tuple (the owner is whoever
  * receives the SYN, design.md §1); replies are SYN-ACKs from the backend.
+ * Last, client segments that reach the wrong worker (af_packet rollover).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -370,12 +371,50 @@ test_unpredictable_spread_hands_over(void **state)
 	assert_int_equal(sum(GW_CNT_drop_handoff_full), 0);
 }
 
+/*
+ * A client segment that reaches the worker not holding its flow (af_packet
+ * rolls packets over to another socket when one is full) is passed to the
+ * next worker and forwarded there; one of no flow at all visits every
+ * worker once and is dropped.
+ */
+static void
+test_stray_client_segment(void **state)
+{
+	uint32_t client, vip;
+	uint16_t cport = rte_cpu_to_be_16(41000), vport = rte_cpu_to_be_16(80), q;
+	uint64_t stray0 = sum(GW_CNT_l4_stray_tx), fwd0 = sum(GW_CNT_l4_fwd_packets);
+	uint64_t nf0 = sum(GW_CNT_drop_l4_no_flow);
+	struct rte_mbuf *out;
+
+	(void)state;
+	inet_pton(AF_INET, "10.77.1.2", &client);
+	inet_pton(AF_INET, "10.77.1.10", &vip);
+	q = nic_queue(client, vip, cport, vport);
+	nic_rx(frame(client, vip, cport, vport, RTE_TCP_SYN_FLAG), q);
+	drain();
+	/* The ACK lands on the other queue. */
+	nic_rx(frame(client, vip, cport, vport, RTE_TCP_ACK_FLAG), (uint16_t)(1 - q));
+	out = tx_take();
+	assert_non_null(out);
+	rte_pktmbuf_free(out);
+	assert_int_equal(sum(GW_CNT_l4_stray_tx) - stray0, 1);
+	assert_int_equal(sum(GW_CNT_l4_fwd_packets) - fwd0, 2);
+	assert_int_equal(sum(GW_CNT_drop_l4_no_flow) - nf0, 0);
+	/* No flow anywhere: one pass, then dropped. */
+	cport = rte_cpu_to_be_16(41001);
+	nic_rx(frame(client, vip, cport, vport, RTE_TCP_ACK_FLAG), 0);
+	assert_null(tx_take());
+	assert_int_equal(sum(GW_CNT_l4_stray_tx) - stray0, 2);
+	assert_int_equal(sum(GW_CNT_drop_l4_no_flow) - nf0, 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_predictable_rss_no_handoff),
 		cmocka_unit_test(test_unpredictable_spread_hands_over),
+		cmocka_unit_test(test_stray_client_segment),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
