@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_errno.h>
@@ -41,7 +42,7 @@ gw_neigh_create(const char *name, uint32_t capacity, int socket,
 		.name = name,
 		.entries = capacity,
 		.key_len = sizeof(struct gw_neigh_key),
-		.hash_func = rte_jhash,
+		.hash_func = rte_hash_crc,   /* SSE4.2 CRC32C: cheaper than jhash per packet */
 		.socket_id = socket,
 		/* Without the extension table colliding keys fail before capacity. */
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
