@@ -327,6 +327,7 @@ gw_flow_delete(struct gw_flow_table *t, enum gw_flow_fam fam, uint32_t idx)
 	list_unlink(ft, idx);
 	ft->rec[idx].state = GW_FLOW_FREE;
 	ft->count--;
+	t->mutations++;
 }
 
 /*
@@ -419,6 +420,7 @@ gw_flow_insert_new(struct gw_flow_table *t, enum gw_flow_fam fam,
 	f->cls = state_class[state];
 	list_append(ft, (uint32_t)pos);
 	ft->count++;
+	t->mutations++;
 	return pos;
 }
 
@@ -483,6 +485,7 @@ gw_flow_flush(struct gw_flow_table *t)
 		for (int c = 0; c < GW_FLOW_N_CLASS; c++)
 			ft->head[c] = ft->tail[c] = GW_FLOW_NIL;
 	}
+	t->mutations++;
 }
 
 int

@@ -213,6 +213,7 @@ struct gw_flow_fam_tab {
 
 struct gw_flow_table {
 	uint32_t capacity;
+	uint32_t mutations;     /* bumped by every insert and delete (lookups made before are stale) */
 	struct gw_flow_fam_tab fam[GW_FLOW_N_FAM];
 };
 

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_hash.h>
 #include <rte_ip.h>
 #include <rte_tcp.h>
 #include <rte_thash.h>
@@ -724,81 +725,203 @@ ttl_ok(const struct l4_view *v)
 }
 
 /*
- * Every TCP/UDP packet, before the local-address lookup: flows are found
- * first (a hit proves the destination is ours), so established traffic
- * costs one flow lookup. Misses are classified by their destination:
- * a VIP starts a flow, a port or SNAT address in the SNAT port range has
- * no flow (or belongs to another worker: handed over), anything else is
- * not for us.
+ * Where a TCP/UDP packet goes, given its flow lookups: @ridx / @fidx the
+ * reverse / forward lookup (>= 0 hit, -1 miss, -2 not done yet).
+ *
+ * Flows are found before the local-address lookup (a hit proves the
+ * destination is ours), so established traffic costs one flow lookup.
+ * Misses are classified by their destination: a VIP starts a flow, a port
+ * or SNAT address in the SNAT port range has no flow (or belongs to
+ * another worker: handed over), anything else is not for us.
  */
-void
-gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p)
+static void
+l4_handle(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p,
+	const struct l4_view *v, const union gw_flow_key *k, uint32_t h, int ridx, int fidx)
 {
 	enum gw_l3_local_kind kind = GW_L3_NOT_LOCAL;
-	bool looked_up = false, rev_range;
-	union gw_flow_key k;
-	struct l4_view v;
-	uint32_t h = 0;
-	int idx;
+	bool looked_up = false;
 
-	if (unlikely(p->l4_len < (p->l4_proto == IPPROTO_TCP ? sizeof(struct rte_tcp_hdr) :
-			sizeof(struct rte_udp_hdr)))) {
-		gw_worker_drop(w, m, GW_CNT_drop_l4_truncated);
-		return;
-	}
-	view_init(&v, m, p);
 	if (unlikely(w->flows == NULL))
 		goto classify;
-	key_of(&v, &k);
-	h = gw_flow_hash(v.fam, &k);
-	rev_range = in_snat_range(w, *v.dport);
-	if (rev_range) {
-		if (unlikely(owner_of(w, *v.dport) != w->id)) {
+	if (in_snat_range(w, *v->dport)) {
+		if (unlikely(owner_of(w, *v->dport) != w->id)) {
 			/* Another worker's port: its flows cannot be here. */
-			kind = gw_l3_local_lookup(w->dp->l3, v.family, v.dst, NULL);
+			kind = gw_l3_local_lookup(w->dp->l3, v->family, v->dst, NULL);
 			looked_up = true;
 			if (kind == GW_L3_PORT_ADDR || kind == GW_L3_SNAT) {
-				handoff(w, m, port, *v.dport);
+				handoff(w, m, port, *v->dport);
 				return;
 			}
 		} else {
-			idx = gw_flow_find_rev(w->flows, v.fam, &k, h);
-			if (idx >= 0) {
-				if (unlikely(!ttl_ok(&v))) {
+			if (ridx == -2)
+				ridx = gw_flow_find_rev(w->flows, v->fam, k, h);
+			if (ridx >= 0) {
+				if (unlikely(!ttl_ok(v))) {
 					gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
 					return;
 				}
-				l4_reverse(w, m, p, &v, idx);
+				l4_reverse(w, m, p, v, ridx);
 				return;
 			}
 		}
 	}
-	idx = gw_flow_find_fwd(w->flows, v.fam, &k, h);
-	if (idx >= 0) {
-		if (unlikely(!ttl_ok(&v))) {
+	if (fidx == -2)
+		fidx = gw_flow_find_fwd(w->flows, v->fam, k, h);
+	if (fidx >= 0) {
+		if (unlikely(!ttl_ok(v))) {
 			gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
 			return;
 		}
-		l4_forward(w, port, m, p, &v, &k, h, idx);
+		l4_forward(w, port, m, p, v, k, h, fidx);
 		return;
 	}
 classify:
 	if (!looked_up)
-		kind = gw_l3_local_lookup(w->dp->l3, v.family, v.dst, NULL);
+		kind = gw_l3_local_lookup(w->dp->l3, v->family, v->dst, NULL);
 	if (kind == GW_L3_NOT_LOCAL) {
 		gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
 		return;
 	}
 	if (w->flows == NULL || kind != GW_L3_VIP) {
-		gw_worker_drop(w, m, w->flows != NULL && in_snat_range(w, *v.dport) ?
+		gw_worker_drop(w, m, w->flows != NULL && in_snat_range(w, *v->dport) ?
 			GW_CNT_drop_l4_no_flow : GW_CNT_drop_no_listener);
 		return;
 	}
-	if (unlikely(!ttl_ok(&v))) {
+	if (unlikely(!ttl_ok(v))) {
 		gw_worker_drop(w, m, GW_CNT_drop_ttl_exceeded);
 		return;
 	}
-	l4_forward(w, port, m, p, &v, &k, h, -1);
+	l4_forward(w, port, m, p, v, k, h, -1);
+}
+
+static inline bool
+l4_len_ok(const struct gw_pkt *p)
+{
+	return p->l4_len >= (p->l4_proto == IPPROTO_TCP ? sizeof(struct rte_tcp_hdr) :
+		sizeof(struct rte_udp_hdr));
+}
+
+/* One TCP/UDP packet on its own (handed over, or not in a burst's fast road). */
+void
+gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p)
+{
+	union gw_flow_key k;
+	struct l4_view v;
+	uint32_t h = 0;
+
+	if (unlikely(!l4_len_ok(p))) {
+		gw_worker_drop(w, m, GW_CNT_drop_l4_truncated);
+		return;
+	}
+	view_init(&v, m, p);
+	if (likely(w->flows != NULL)) {
+		key_of(&v, &k);
+		h = gw_flow_hash(v.fam, &k);
+	}
+	l4_handle(w, port, m, p, &v, &k, h, -2, -2);
+}
+
+/*
+ * A burst: parse every frame, look the TCP/UDP ones up in the flow table
+ * all at once (rte_hash's bulk lookups prefetch buckets and keys, so with
+ * a large table the cache misses of a burst overlap instead of adding up),
+ * then handle each frame in order. Anything else, and frames the fast road
+ * does not take (chained, malformed, truncated), go through
+ * gw_worker_rx_one() as before. A flow inserted or deleted while the burst
+ * is handled (a new flow evicting one, a reset) makes later packets of the
+ * burst look themselves up again.
+ */
+void
+gw_l4_rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct gw_pkt pk[GW_WORKER_BURST];
+	union gw_flow_key key[GW_WORKER_BURST];
+	uint32_t hs[GW_WORKER_BURST];
+	int fidx[GW_WORKER_BURST], ridx[GW_WORKER_BURST];
+	bool cand[GW_WORKER_BURST];
+	const void *lk[GW_FLOW_N_FAM][2][GW_WORKER_BURST];
+	uint32_t lsig[GW_FLOW_N_FAM][2][GW_WORKER_BURST];
+	uint8_t lwho[GW_FLOW_N_FAM][2][GW_WORKER_BURST];
+	unsigned int ln[GW_FLOW_N_FAM][2] = { { 0, 0 }, { 0, 0 } };
+	uint32_t mut;
+
+	if (unlikely(w->flows == NULL)) {
+		for (uint16_t i = 0; i < n; i++)
+			gw_worker_rx_one(w, port, pkts[i]);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct l4_view v;
+		uint32_t hw = 0;
+
+		cand[i] = false;
+		if (unlikely(m->nb_segs > 1))
+			continue;
+		if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+			hw |= GW_PKT_HW_IP_CKSUM_GOOD;
+		else if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+			hw |= GW_PKT_HW_IP_CKSUM_BAD;
+		if (gw_pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, hw, &pk[i]) != 0 ||
+				pk[i].ip_version == 0 || (pk[i].l4_proto != IPPROTO_TCP &&
+				pk[i].l4_proto != IPPROTO_UDP) || !l4_len_ok(&pk[i]))
+			continue;
+		cand[i] = true;
+		view_init(&v, m, &pk[i]);
+		key_of(&v, &key[i]);
+		hs[i] = gw_flow_hash(v.fam, &key[i]);
+		/*
+		 * One bulk lookup each: replies (SNAT range, ours) in the reverse
+		 * table, the rest in the forward one; a reply that misses looks
+		 * forward on its own later (a VIP port inside the SNAT range).
+		 */
+		fidx[i] = ridx[i] = -2;
+		if (in_snat_range(w, *v.dport) && owner_of(w, *v.dport) == w->id) {
+			lk[v.fam][1][ln[v.fam][1]] = &key[i];
+			lsig[v.fam][1][ln[v.fam][1]] = hs[i];
+			lwho[v.fam][1][ln[v.fam][1]++] = (uint8_t)i;
+		} else {
+			lk[v.fam][0][ln[v.fam][0]] = &key[i];
+			lsig[v.fam][0][ln[v.fam][0]] = hs[i];
+			lwho[v.fam][0][ln[v.fam][0]++] = (uint8_t)i;
+		}
+	}
+	for (int f = 0; f < GW_FLOW_N_FAM; f++) {
+		struct gw_flow_fam_tab *ft = &w->flows->fam[f];
+		int32_t pos[GW_WORKER_BURST];
+		void *data[GW_WORKER_BURST];
+		uint64_t hit = 0;
+
+		if (ln[f][0] != 0 && rte_hash_lookup_with_hash_bulk(ft->fwd, lk[f][0], lsig[f][0],
+				ln[f][0], pos) == 0)
+			for (unsigned int j = 0; j < ln[f][0]; j++)
+				fidx[lwho[f][0][j]] = pos[j] >= 0 ? pos[j] : -1;
+		else
+			for (unsigned int j = 0; j < ln[f][0]; j++)
+				fidx[lwho[f][0][j]] = -2;
+		if (ln[f][1] != 0 && rte_hash_lookup_with_hash_bulk_data(ft->rev, lk[f][1], lsig[f][1],
+				ln[f][1], &hit, data) >= 0)
+			for (unsigned int j = 0; j < ln[f][1]; j++)
+				ridx[lwho[f][1][j]] = (hit >> j) & 1 ? (int)(uintptr_t)data[j] : -1;
+		else
+			for (unsigned int j = 0; j < ln[f][1]; j++)
+				ridx[lwho[f][1][j]] = -2;
+	}
+	mut = w->flows->mutations;
+	for (uint16_t i = 0; i < n; i++) {
+		struct l4_view v;
+
+		if (!cand[i]) {
+			gw_worker_rx_one(w, port, pkts[i]);
+			continue;
+		}
+		if (unlikely(w->flows->mutations != mut)) {
+			/* The table changed under the burst: look again. */
+			fidx[i] = ridx[i] = -2;
+		}
+		view_init(&v, pkts[i], &pk[i]);
+		l4_handle(w, port, pkts[i], &pk[i], &v, &key[i], hs[i], ridx[i], fidx[i]);
+	}
 }
 
 /* ---- ICMP errors ---- */

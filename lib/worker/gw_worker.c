@@ -332,8 +332,9 @@ static inline void
 rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct rte_ether_addr *mine = &w->ports[port].mac;
+	struct rte_mbuf *ours[GW_WORKER_BURST];
 	uint64_t bytes = 0;
-	uint16_t foreign = 0;
+	uint16_t foreign = 0, n_ours = 0;
 
 	/* Headers are read once each: prefetch far enough ahead to hide the miss. */
 	for (uint16_t i = 0; i < n && i < GW_WORKER_PREFETCH; i++)
@@ -352,8 +353,10 @@ rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 			drop_later(w, m);
 			continue;
 		}
-		gw_worker_rx_one(w, port, m);
+		ours[n_ours++] = m;
 	}
+	if (n_ours != 0)
+		gw_l4_rx_burst(w, port, ours, n_ours);
 	gw_stats_add(&w->stats, GW_CNT_rx_packets, n);
 	gw_stats_add(&w->stats, GW_CNT_rx_bytes, bytes);
 	if (foreign != 0)

@@ -199,6 +199,8 @@ bool gw_worker_send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh
 struct gw_pkt;
 /* Every TCP/UDP packet (before the local-address lookup: gw_l4.c classifies misses). */
 void gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p);
+/* A received burst (MAC-filtered): bulk flow lookups, then each frame in order. */
+void gw_l4_rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 /* ICMP/ICMPv6 error to one of our addresses: translate it if it is about a NAT'd flow. */
 void gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m,
 	const struct gw_pkt *p, int kind);

@@ -457,6 +457,38 @@ test_checksum_offload(void **state)
 		env.w[i]->ports[0].tx_offloads = saved[i];
 }
 
+/*
+ * One burst holding a new connection's SYN and its next segment: the
+ * burst's bulk lookup missed both, the SYN creates the flow, and the
+ * second segment must look again and find it (not be dropped as having
+ * no flow, nor start a second flow).
+ */
+static void
+test_burst_syn_then_segment(void **state)
+{
+	uint32_t client, vip;
+	uint16_t cport = rte_cpu_to_be_16(43000), vport = rte_cpu_to_be_16(80), q;
+	uint64_t new0 = sum(GW_CNT_l4_flow_new), fwd0 = sum(GW_CNT_l4_fwd_packets);
+	uint64_t nf0 = sum(GW_CNT_drop_l4_no_flow);
+	int out = 0;
+
+	(void)state;
+	inet_pton(AF_INET, "10.77.1.2", &client);
+	inet_pton(AF_INET, "10.77.1.10", &vip);
+	q = nic_queue(client, vip, cport, vport);
+	assert_int_equal(rte_ring_enqueue(env.rx[q], frame(client, vip, cport, vport,
+		RTE_TCP_SYN_FLAG)), 0);
+	assert_int_equal(rte_ring_enqueue(env.rx[q], frame(client, vip, cport, vport,
+		RTE_TCP_ACK_FLAG)), 0);
+	nic_rx(frame(client, vip, cport, vport, RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG), q);
+	for (struct rte_mbuf *m; (m = tx_take()) != NULL; out++)
+		rte_pktmbuf_free(m);
+	assert_int_equal(out, 3);
+	assert_int_equal(sum(GW_CNT_l4_flow_new) - new0, 1);
+	assert_int_equal(sum(GW_CNT_l4_fwd_packets) - fwd0, 3);
+	assert_int_equal(sum(GW_CNT_drop_l4_no_flow) - nf0, 0);
+}
+
 int
 main(void)
 {
@@ -465,6 +497,7 @@ main(void)
 		cmocka_unit_test(test_unpredictable_spread_hands_over),
 		cmocka_unit_test(test_stray_client_segment),
 		cmocka_unit_test(test_checksum_offload),
+		cmocka_unit_test(test_burst_syn_then_segment),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
