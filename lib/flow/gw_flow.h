@@ -56,9 +56,11 @@ struct gw_flow_key6 {
 	uint8_t pad[3];         /* zero */
 };
 
+/* 8-byte aligned: rte_hash_crc() reads keys 8 bytes at a time. */
 union gw_flow_key {
 	struct gw_flow_key4 v4;
 	struct gw_flow_key6 v6;
+	uint64_t align;
 };
 
 enum gw_flow_fam { GW_FLOW_V4 = 0, GW_FLOW_V6 = 1, GW_FLOW_N_FAM };

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_hash_crc.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_errno.h>
@@ -42,7 +41,7 @@ gw_neigh_create(const char *name, uint32_t capacity, int socket,
 		.name = name,
 		.entries = capacity,
 		.key_len = sizeof(struct gw_neigh_key),
-		.hash_func = rte_hash_crc,   /* SSE4.2 CRC32C: cheaper than jhash per packet */
+		.hash_func = rte_jhash,
 		.socket_id = socket,
 		/* Without the extension table colliding keys fail before capacity. */
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
