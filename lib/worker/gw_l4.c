@@ -825,9 +825,9 @@ gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
  * A burst: parse every frame, look the TCP/UDP ones up in the flow table
  * all at once (rte_hash's bulk lookups prefetch buckets and keys, so with
  * a large table the cache misses of a burst overlap instead of adding up),
- * then handle each frame in order. Anything else, and frames the fast road
- * does not take (chained, malformed, truncated), go through
- * gw_worker_rx_one() as before. A flow inserted or deleted while the burst
+ * then handle each frame in order. Other frames go on with the parse they
+ * already had (gw_worker_rx_parsed()); chained ones through
+ * gw_worker_rx_one(), which flattens them first. A flow inserted or deleted while the burst
  * is handled (a new flow evicting one, a reset) makes later packets of the
  * burst look themselves up again.
  */
@@ -839,11 +839,13 @@ gw_l4_rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint1
 	uint32_t hs[GW_WORKER_BURST];
 	int fidx[GW_WORKER_BURST], ridx[GW_WORKER_BURST];
 	bool cand[GW_WORKER_BURST];
+	int8_t state[GW_WORKER_BURST];
 	const void *lk[GW_FLOW_N_FAM][2][GW_WORKER_BURST];
 	uint32_t lsig[GW_FLOW_N_FAM][2][GW_WORKER_BURST];
 	uint8_t lwho[GW_FLOW_N_FAM][2][GW_WORKER_BURST];
 	unsigned int ln[GW_FLOW_N_FAM][2] = { { 0, 0 }, { 0, 0 } };
 	uint32_t mut;
+	int rc;
 
 	if (unlikely(w->flows == NULL)) {
 		for (uint16_t i = 0; i < n; i++)
@@ -855,6 +857,8 @@ gw_l4_rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint1
 		struct l4_view v;
 		uint32_t hw = 0;
 
+		/* 0: not TCP/UDP (handled below, already parsed); -1: gw_worker_rx_one(). */
+		state[i] = -1;
 		cand[i] = false;
 		if (unlikely(m->nb_segs > 1))
 			continue;
@@ -862,8 +866,15 @@ gw_l4_rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint1
 			hw |= GW_PKT_HW_IP_CKSUM_GOOD;
 		else if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 			hw |= GW_PKT_HW_IP_CKSUM_BAD;
-		if (gw_pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, hw, &pk[i]) != 0 ||
-				pk[i].ip_version == 0 || (pk[i].l4_proto != IPPROTO_TCP &&
+		rc = gw_pkt_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, hw, &pk[i]);
+		if (unlikely(rc != 0)) {
+			/* Counted now, freed in the worker's bulk free: order does not matter. */
+			gw_worker_drop(w, m, (enum gw_cnt)rc);
+			state[i] = 1;
+			continue;
+		}
+		state[i] = 0;
+		if (pk[i].ip_version == 0 || (pk[i].l4_proto != IPPROTO_TCP &&
 				pk[i].l4_proto != IPPROTO_UDP) || !l4_len_ok(&pk[i]))
 			continue;
 		cand[i] = true;
@@ -912,7 +923,10 @@ gw_l4_rx_burst(struct gw_worker *w, uint16_t port, struct rte_mbuf **pkts, uint1
 		struct l4_view v;
 
 		if (!cand[i]) {
-			gw_worker_rx_one(w, port, pkts[i]);
+			if (state[i] == 0)
+				gw_worker_rx_parsed(w, port, pkts[i], &pk[i]);
+			else if (state[i] < 0)
+				gw_worker_rx_one(w, port, pkts[i]);
 			continue;
 		}
 		if (unlikely(w->flows->mutations != mut)) {

@@ -671,15 +671,21 @@ gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 		gw_worker_drop(w, m, (enum gw_cnt)rc);
 		return;
 	}
-	switch (p.ip_version) {
+	gw_worker_rx_parsed(w, port, m, &p);
+}
+
+void
+gw_worker_rx_parsed(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p)
+{
+	switch (p->ip_version) {
 	case 4:
-		handle_ipv4(w, port, m, &p);
+		handle_ipv4(w, port, m, p);
 		return;
 	case 6:
-		handle_ipv6(w, port, m, &p);
+		handle_ipv6(w, port, m, p);
 		return;
 	default:
-		handle_arp(w, port, m, &p);
+		handle_arp(w, port, m, p);
 		return;
 	}
 }

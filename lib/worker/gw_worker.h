@@ -188,6 +188,10 @@ uint32_t gw_worker_flow_capacity(const struct gw_worker *w);
 
 /* Internal to lib/worker: packet handlers in gw_services.c. */
 void gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
+struct gw_pkt;
+/* The same for a frame gw_pkt_parse() already accepted (flat, @p its result). */
+void gw_worker_rx_parsed(struct gw_worker *w, uint16_t port, struct rte_mbuf *m,
+	const struct gw_pkt *p);
 void gw_worker_neigh_solicit(void *arg, const struct gw_neigh_key *k);
 void gw_worker_tx(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
 void gw_worker_drop(struct gw_worker *w, struct rte_mbuf *m, enum gw_cnt reason);
