@@ -514,7 +514,9 @@ snat_port(struct gw_worker *w, enum gw_flow_fam fam, union gw_flow_key *rk, uint
 }
 
 /*
- * A client segment of a TCP flow this worker does not hold. The client
+ * A client segment of a TCP flow this worker does not hold (or an ICMP
+ * error about a packet we sent to a client: nothing in it names the
+ * flow's owner either). The client
  * side of a flow belongs to the worker the NIC gave its SYN to (design.md
  * §1), and the NIC keeps giving it the rest; not always: af_packet's
  * fanout rolls packets over to another socket when one is full, and a
@@ -1014,6 +1016,9 @@ gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const s
 	if (to_backend) {
 		/* We sent VIP -> client; the reply key is the forward key. */
 		idx = gw_flow_find_fwd(w->flows, fam, &k, h);
+		/* Its owner is not in the quoted packet: look on the other workers. */
+		if (idx < 0 && pass_on(w, m, port))
+			return;
 	} else {
 		if (!in_snat_range(w, *isport))
 			goto unhandled;

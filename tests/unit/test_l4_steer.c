@@ -489,6 +489,81 @@ test_burst_syn_then_segment(void **state)
 	assert_int_equal(sum(GW_CNT_drop_l4_no_flow) - nf0, 0);
 }
 
+/*
+ * An ICMP error from the client's side (port unreachable, quoting a
+ * segment we sent from the VIP) reaching the worker that does not hold
+ * the flow: passed on, translated by the owner and sent to the backend
+ * from the SNAT address.
+ */
+static void
+test_stray_client_icmp_error(void **state)
+{
+	uint32_t client, vip, be;
+	uint16_t cport = rte_cpu_to_be_16(44000), vport = rte_cpu_to_be_16(80), q;
+	uint64_t tr0 = sum(GW_CNT_l4_icmp_translated), stray0 = sum(GW_CNT_l4_stray_tx);
+	uint8_t buf[128] __rte_aligned(8);
+	struct rte_mbuf *m, *out;
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip, *iip;
+	struct rte_icmp_hdr *icmp;
+	struct rte_tcp_hdr *itcp;
+	uint16_t len = sizeof(*eth) + 2 * sizeof(*ip) + sizeof(*icmp) + 8;
+	char *d;
+
+	(void)state;
+	inet_pton(AF_INET, "10.77.1.2", &client);
+	inet_pton(AF_INET, "10.77.1.10", &vip);
+	inet_pton(AF_INET, "10.77.1.3", &be);
+	q = nic_queue(client, vip, cport, vport);
+	nic_rx(frame(client, vip, cport, vport, RTE_TCP_SYN_FLAG), q);
+	drain();
+	memset(buf, 0, sizeof(buf));
+	eth->dst_addr = port_mac;
+	eth->src_addr = peer_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16(len - sizeof(*eth));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = client;
+	ip->dst_addr = vip;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	icmp = (struct rte_icmp_hdr *)(ip + 1);
+	icmp->icmp_type = 3;
+	icmp->icmp_code = 3;
+	iip = (struct rte_ipv4_hdr *)(icmp + 1);
+	iip->version_ihl = 0x45;
+	iip->total_length = rte_cpu_to_be_16(40);
+	iip->time_to_live = 64;
+	iip->next_proto_id = IPPROTO_TCP;
+	iip->src_addr = vip;
+	iip->dst_addr = client;
+	iip->hdr_checksum = rte_ipv4_cksum(iip);
+	itcp = (struct rte_tcp_hdr *)(iip + 1);
+	itcp->src_port = vport;
+	itcp->dst_port = cport;
+	icmp->icmp_cksum = ~rte_raw_cksum(icmp, len - sizeof(*eth) - sizeof(*ip));
+	m = rte_pktmbuf_alloc(env.pool);
+	assert_non_null(m);
+	d = rte_pktmbuf_append(m, len);
+	assert_non_null(d);
+	memcpy(d, buf, len);
+	nic_rx(m, (uint16_t)(1 - q));
+	out = tx_take();
+	assert_non_null(out);
+	ip = rte_pktmbuf_mtod_offset(out, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+	assert_int_equal(ip->dst_addr, be);
+	iip = (struct rte_ipv4_hdr *)((uint8_t *)(ip + 1) + sizeof(struct rte_icmp_hdr));
+	assert_int_equal(iip->src_addr, be);
+	assert_int_equal(iip->dst_addr, ip->src_addr);
+	rte_pktmbuf_free(out);
+	drain();
+	assert_int_equal(sum(GW_CNT_l4_icmp_translated) - tr0, 1);
+	assert_int_equal(sum(GW_CNT_l4_stray_tx) - stray0, 1);
+}
+
 int
 main(void)
 {
@@ -498,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_stray_client_segment),
 		cmocka_unit_test(test_checksum_offload),
 		cmocka_unit_test(test_burst_syn_then_segment),
+		cmocka_unit_test(test_stray_client_icmp_error),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
