@@ -195,9 +195,8 @@ nat_send(struct gw_worker *w, struct rte_mbuf *m, const struct gw_pkt *p,
 	memcpy(v->dst, dst, n);
 	*v->sport = sport;
 	*v->dport = dport;
-	if (m->pkt_len > (uint32_t)p->l4_off + p->l4_len)
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l4_off - p->l4_len));
-	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+	gw_worker_trim_to_ip(m, p);
+	gw_worker_reuse_rx(m);
 	offload = (w->ports[k.port].tx_offloads & (v->proto == IPPROTO_TCP ?
 		RTE_ETH_TX_OFFLOAD_TCP_CKSUM : RTE_ETH_TX_OFFLOAD_UDP_CKSUM)) != 0;
 	if (v->fam == GW_FLOW_V4) {
@@ -309,7 +308,7 @@ send_rst(struct gw_worker *w, struct rte_mbuf *m, const struct gw_pkt *p,
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l3_off -
 		(v->fam == GW_FLOW_V4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr)) -
 		sizeof(*tcp)));
-	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+	gw_worker_reuse_rx(m);
 	GW_CNT_INC(&w->stats, l4_rst_tx);
 	gw_worker_send_ip(w, m, v->family, dst);
 }
@@ -1056,9 +1055,8 @@ gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const s
 				*c = cksum_apply(*c, delta);
 		}
 	}
-	if (rte_pktmbuf_pkt_len(m) > (uint32_t)p->l4_off + p->l4_len)
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l4_off - p->l4_len));
-	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+	gw_worker_trim_to_ip(m, p);
+	gw_worker_reuse_rx(m);
 	/* Outer: from our address on the other side, to the other side's sender. */
 	memcpy(osrc, ndst, n);
 	if (fam == GW_FLOW_V4) {

@@ -80,17 +80,6 @@ learn(struct gw_worker *w, uint16_t port, int family, const void *ip,
 		gw_worker_neigh_share(w, &k, mac, flags);
 }
 
-/*
- * A received mbuf sent back keeps only the flags saying what its buffer is
- * (external or indirect): clearing those would return an attached buffer
- * to the pool as if it were the mbuf's own.
- */
-static inline void
-reuse_rx_mbuf(struct rte_mbuf *m)
-{
-	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
-}
-
 /* Fill IPv4 header checksum, by the NIC when it offers it. */
 static void
 ipv4_finish(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, struct rte_ipv4_hdr *ip)
@@ -321,7 +310,7 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 		return;
 	}
 	/* Drop Ethernet padding so the reply is exactly the request's size. */
-	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l4_off - p->l4_len));
+	gw_worker_trim_to_ip(m, p);
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_cksum = gw_cksum_update16(icmp->icmp_cksum,
 		rte_cpu_to_be_16(RTE_IP_ICMP_ECHO_REQUEST << 8),
@@ -331,7 +320,7 @@ handle_ipv4(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 	ip->dst_addr = tmp;
 	ip->time_to_live = 64;
 	ip->fragment_offset = 0;
-	reuse_rx_mbuf(m);
+	gw_worker_reuse_rx(m);
 	if (gw_worker_send_ip(w, m, AF_INET, &ip->dst_addr))
 		GW_CNT_INC(&w->stats, icmp_echo_tx);
 }
@@ -521,7 +510,7 @@ handle_ns(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct g
 		eth->dst_addr = sender;
 	}
 	eth->src_addr = w->ports[port].mac;
-	reuse_rx_mbuf(m);
+	gw_worker_reuse_rx(m);
 	GW_CNT_INC(&w->stats, nd_na_tx);
 	gw_worker_tx(w, port, m);
 }
@@ -606,7 +595,7 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 			gw_worker_drop(w, m, GW_CNT_drop_ipv6_bad_src);
 			return;
 		}
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - p->l4_off - p->l4_len));
+		gw_worker_trim_to_ip(m, p);
 		l4[0] = ICMP6_ECHO_REPLY;
 		memcpy(tmp, ip6->src_addr, 16);
 		memcpy(ip6->src_addr, ip6->dst_addr, 16);
@@ -616,7 +605,7 @@ handle_ipv6(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct
 		*(uint16_t *)(l4 + 2) = gw_cksum_update16(*(uint16_t *)(l4 + 2),
 			rte_cpu_to_be_16(ICMP6_ECHO_REQUEST << 8),
 			rte_cpu_to_be_16(ICMP6_ECHO_REPLY << 8));
-		reuse_rx_mbuf(m);
+		gw_worker_reuse_rx(m);
 		/* Link-local destinations are on the receiving link, never routed. */
 		if (is_link_local6(ip6->dst_addr)) {
 			struct gw_neigh_key k = { .port = port, .family = AF_INET6 };

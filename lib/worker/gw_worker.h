@@ -35,6 +35,7 @@
 #include "gw_dp.h"
 #include "gw_neigh.h"
 #include "gw_flow.h"
+#include "gw_pkt.h"
 
 #define GW_WORKER_BURST 32
 
@@ -186,9 +187,30 @@ unsigned int gw_worker_flow_dump(struct gw_worker *w, struct gw_l4_flow_info *ou
 /* Flow table capacity per family (0 if none). */
 uint32_t gw_worker_flow_capacity(const struct gw_worker *w);
 
+/*
+ * A received mbuf sent on (a reply built in place, a NAT'd packet) keeps
+ * only the flags saying what its buffer is (external or indirect):
+ * clearing those would return an attached buffer to the pool as if it
+ * were the mbuf's own.
+ */
+static inline void
+gw_worker_reuse_rx(struct rte_mbuf *m)
+{
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
+}
+
+/* Drop Ethernet padding: the frame ends where the IP packet @p describes ends. */
+static inline void
+gw_worker_trim_to_ip(struct rte_mbuf *m, const struct gw_pkt *p)
+{
+	uint32_t end = (uint32_t)p->l4_off + p->l4_len;
+
+	if (m->pkt_len > end)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - end));
+}
+
 /* Internal to lib/worker: packet handlers in gw_services.c. */
 void gw_worker_rx_one(struct gw_worker *w, uint16_t port, struct rte_mbuf *m);
-struct gw_pkt;
 /* The same for a frame gw_pkt_parse() already accepted (flat, @p its result). */
 void gw_worker_rx_parsed(struct gw_worker *w, uint16_t port, struct rte_mbuf *m,
 	const struct gw_pkt *p);
@@ -200,7 +222,6 @@ bool gw_worker_send_ip(struct gw_worker *w, struct rte_mbuf *m, int family, cons
 bool gw_worker_send_via(struct gw_worker *w, struct rte_mbuf *m, struct gw_neigh_key *k);
 
 /* L4 load balancing (gw_l4.c). */
-struct gw_pkt;
 /* Every TCP/UDP packet (before the local-address lookup: gw_l4.c classifies misses). */
 void gw_l4_input(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const struct gw_pkt *p);
 /* A received burst (MAC-filtered): bulk flow lookups, then each frame in order. */
