@@ -5,9 +5,10 @@
  * M a 4-microsecond clock) and SYN cookies (RFC 4987 §3.6).
  *
  * A cookie is the ISN of a SYN-ACK the stack sends without keeping state:
- *   cookie = hash(key, 4-tuple, peer ISN, t) + peer-independent layout
- * with t a 64-second counter and the low 3 bits... The exact layout is
- * gw_tcp_crypto.c's; only make/check must agree. It keeps an index into
+ *   cookie = hash(key, 4-tuple, peer ISN) + (t << 24 | mss index << 21 | MAC)
+ * with t the low byte of a 64-second counter and a 21-bit MAC over the
+ * tuple, peer ISN, full counter and index (gw_tcp_crypto.c has the
+ * details; only make/check must agree). The index points into
  * gw_tcp_cookie_mss[] (the largest entry <= the peer's MSS). Window scale
  * and SACK-permitted, which do not fit, ride in the low 6 bits of the
  * timestamp value of the SYN-ACK when the peer offered timestamps (as
@@ -33,7 +34,10 @@ struct gw_tcp_tuple {
 /* RFC 6528 ISN: (now_us / 4) + siphash(key, tuple). */
 uint32_t gw_tcp_isn(const uint8_t key[16], const struct gw_tcp_tuple *t, uint64_t now_us);
 
-/* MSS values a cookie can carry (index 0..7), ascending. */
+/*
+ * MSS values a cookie can carry (index 0..7), ascending. A peer MSS below
+ * the first (536) still gets the first: a cookie cannot honour it.
+ */
 extern const uint16_t gw_tcp_cookie_mss[8];
 
 /* Cookie ISN for a SYN with sequence @peer_isn and MSS option @peer_mss (0 if absent: 536). */

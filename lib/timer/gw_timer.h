@@ -7,8 +7,10 @@
  * one check per timer in those slots. A timer further away than one turn of
  * the wheel stays in its slot and is skipped until its turn comes.
  *
- * Times are microseconds of the caller's clock (tests drive a virtual one);
- * the wheel rounds expiry up to its tick. Single-threaded: no locks.
+ * Times are microseconds of the caller's clock (tests drive a virtual one).
+ * The tick only sets how timers are spread over slots: a timer fires at the
+ * first gw_timer_wheel_run() whose now is >= its expiry, never earlier, not
+ * rounded to the tick. Single-threaded: no locks.
  */
 #ifndef GW_TIMER_H
 #define GW_TIMER_H
@@ -29,10 +31,11 @@ typedef void (*gw_timer_cb)(struct gw_timer *t, void *arg);
 
 /*
  * @slots: power of two (e.g. 4096); @tick_us: slot width (e.g. 1000).
- * @now_us: the current time. NULL on failure.
+ * @now_us: the current time. NULL on failure (rte_errno EINVAL or ENOMEM).
  */
 struct gw_timer_wheel *gw_timer_wheel_create(uint32_t slots, uint32_t tick_us, uint64_t now_us,
 	int socket);
+/* Timers still armed are disarmed (their owners may cancel them later, harmlessly). */
 void gw_timer_wheel_free(struct gw_timer_wheel *w);
 
 static inline void
@@ -56,11 +59,22 @@ void gw_timer_cancel(struct gw_timer *t);
 
 /*
  * Fire every timer with expire <= @now_us, in slot order (so timers a tick
- * or more apart fire in time order). Returns how many fired.
+ * or more apart fire in time order; after a jump of more than one turn, all
+ * in expiry order). Returns how many fired.
+ *
+ * The due timers are taken off the wheel before the first callback; a
+ * callback may then arm, move or cancel any timer, the one it was called
+ * for and those still waiting to fire in this run included (a cancelled one
+ * then does not fire). A timer armed from a callback never fires in the same
+ * run, even when already due: it fires on the next run. Not reentrant: do
+ * not call it from a callback. A clock that goes back fires nothing early.
  */
 unsigned int gw_timer_wheel_run(struct gw_timer_wheel *w, uint64_t now_us, gw_timer_cb cb,
 	void *arg);
-/* Armed timers. */
+/*
+ * Armed timers. gw_timer_cancel() has no wheel to update, so this walks the
+ * slots: O(slots + armed), for stats and tests, not for each packet.
+ */
 uint32_t gw_timer_wheel_count(const struct gw_timer_wheel *w);
 
 #endif /* GW_TIMER_H */
