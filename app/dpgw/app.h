@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
 
 #include "config.h"
@@ -38,6 +39,29 @@ struct gw_app {
 	bool workers_running;
 	struct gw_app_gateway *gw;      /* gateway.c: Gateway API source and translator */
 };
+
+/*
+ * How a program built on the daemon (dpgw-tcp-echo) adjusts it; every
+ * member may be NULL. Hooks run on the main thread.
+ */
+struct option;
+struct gw_app_hooks {
+	const char *name;               /* program name in usage and logs */
+	const char *usage;              /* extra option lines for --help */
+	const struct option *long_opts; /* extra long options, ended by a zero entry */
+	int (*opt)(void *arg, int opt, const char *optarg);     /* 0, or -1: usage error */
+	/* Each worker's configuration before it is created (the TCP stack, a poll hook). */
+	void (*worker_conf)(void *arg, struct gw_app *app, struct gw_worker_conf *wc);
+	/* Workers exist and are linked, not yet launched (listen here). 0 or -errno. */
+	int (*workers_created)(void *arg, struct gw_app *app, char *err, size_t errlen);
+	bool (*done)(void *arg);        /* polled by the main loop: true stops the program */
+	/* After the workers stopped: print results; the exit status. */
+	int (*report)(void *arg, struct gw_app *app);
+	void *arg;
+};
+
+/* daemon.c: the whole life of the program; the exit status. */
+int gw_app_main(int argc, char **argv, const struct gw_app_hooks *h);
 
 /* ports.c: probe-free setup of every configured port (EAL already probed them). */
 int gw_app_ports_init(struct gw_app *app, char *err, size_t errlen);

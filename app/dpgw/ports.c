@@ -119,7 +119,8 @@ port_setup(struct gw_app *app, unsigned int idx, char *err, size_t errlen)
 	if (cp->hw_cksum) {
 		conf.rxmode.offloads |= info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 		conf.txmode.offloads |= info.tx_offload_capa & (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
-			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM);
+			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
+			RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
 	}
 	/*
 	 * No RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: replies are built in received

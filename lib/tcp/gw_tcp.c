@@ -236,6 +236,20 @@ gw_tcp_stack_set_params(struct gw_tcp_stack *s, const struct gw_tcp_params *p)
 	params_sanitize(&s->p);
 }
 
+void
+gw_tcp_set_stray(struct gw_tcp_stack *s, gw_tcp_stray_fn fn, void *arg)
+{
+	s->stray = fn;
+	s->stray_arg = arg;
+}
+
+void
+gw_tcp_set_workers(struct gw_tcp_stack *s, unsigned int id, unsigned int n)
+{
+	s->worker_id = id;
+	s->n_workers = n ? n : 1;
+}
+
 uint64_t
 gw_tcp_stack_now(const struct gw_tcp_stack *s)
 {
@@ -855,6 +869,12 @@ gw_tcp_send_space(const struct gw_tcp_conn *c)
 	if ((c->flags & (CF_DETACHED | CF_FIN_QUEUED)) || c->state == GW_TCP_CLOSED)
 		return 0;
 	return q >= c->s->p.snd_buf ? 0 : c->s->p.snd_buf - q;
+}
+
+void
+gw_tcp_want_space(struct gw_tcp_conn *c)
+{
+	c->flags |= CF_WANT_SENT;
 }
 
 int

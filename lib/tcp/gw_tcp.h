@@ -150,6 +150,18 @@ size_t gw_tcp_stack_conn_size(void);
 void gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family,
 	uint16_t l3_off, uint16_t l4_off, uint16_t l4_len);
 
+/*
+ * Segments that match no connection and are not a SYN would be answered with
+ * RST. With a stray function set, the stack first offers them to it (the
+ * original packet, untouched): true means it took the mbuf (a worker passes
+ * it to another worker, which may hold the connection: design.md §1), false
+ * lets the stack answer as usual.
+ */
+typedef bool (*gw_tcp_stray_fn)(void *arg, struct rte_mbuf *m);
+void gw_tcp_set_stray(struct gw_tcp_stack *s, gw_tcp_stray_fn fn, void *arg);
+/* This stack is worker @id of @n: connect() takes local ports with port % n == id. */
+void gw_tcp_set_workers(struct gw_tcp_stack *s, unsigned int id, unsigned int n);
+
 /* True when @family/@dst:@dport (network order addr) is ours: a connection or listener. */
 bool gw_tcp_wants(const struct gw_tcp_stack *s, int family, const uint8_t *dst, uint16_t dport);
 
@@ -202,6 +214,8 @@ void gw_tcp_conn_set_ops(struct gw_tcp_conn *c, const struct gw_tcp_conn_ops *op
  */
 int gw_tcp_send(struct gw_tcp_conn *c, struct rte_mbuf *m);
 uint32_t gw_tcp_send_space(const struct gw_tcp_conn *c);
+/* Ask for GW_TCP_EV_SENT the next time acknowledged data frees send space. */
+void gw_tcp_want_space(struct gw_tcp_conn *c);
 /* Send what is queued now even if Nagle would wait (no-op without Nagle). */
 void gw_tcp_flush(struct gw_tcp_conn *c);
 

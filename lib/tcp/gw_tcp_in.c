@@ -368,6 +368,26 @@ send_cookie(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct gw_
 
 static void conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m);
 
+static bool
+cookies_recent(const struct gw_tcp_stack *s)
+{
+	return s->p.syncookies && s->cookie_last_us != 0 &&
+		s->now_us - s->cookie_last_us < 130000000ull;
+}
+
+/* Could this segment be the third of a cookie handshake with a listener of ours? */
+static bool
+cookie_candidate(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct gw_tcp_seg *g)
+{
+	struct gw_tcp_tuple t;
+
+	if ((g->flags & (TH_SYN | TH_RST | TH_ACK)) != TH_ACK || !cookies_recent(s) ||
+			tcp_find_listener(s, k->family, k->laddr, k->lport) < 0)
+		return false;
+	tuple_of(k, &t);
+	return gw_tcp_cookie_check(s->key_cookie, &t, g->seq - 1, g->ack - 1, s->now_us) != 0;
+}
+
 static void
 listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct gw_tcp_seg *g,
 	struct rte_mbuf *m)
@@ -387,8 +407,7 @@ listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct gw_tcp_s
 		goto drop;
 	if (g->flags & TH_ACK) {
 		/* A third segment whose SYN got a cookie; anything else is answered with RST. */
-		if (!(g->flags & TH_SYN) && s->p.syncookies && s->cookie_last_us != 0 &&
-				s->now_us - s->cookie_last_us < 130000000ull) {
+		if (!(g->flags & TH_SYN) && cookies_recent(s)) {
 			c = cookie_accept(s, k, g, li);
 			if (c != NULL) {
 				if (!passive_accept(c))
@@ -994,7 +1013,7 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 	struct gw_tcp_key k;
 	const struct rte_tcp_hdr *th;
 	unsigned int hlen;
-	void *data;
+	void *data, *cd = NULL;
 	uint64_t ol;
 
 	TCP_CNT(s, tcp_rx_segs);
@@ -1041,6 +1060,13 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 		memcpy(k.laddr, ip6->dst_addr, 16);
 		memcpy(k.raddr, ip6->src_addr, 16);
 	}
+	if (rte_hash_lookup_data(s->h, &k, &cd) < 0) {
+		cd = NULL;
+		/* Not ours: maybe another worker's (a stray), unless it may be a cookie's ACK. */
+		if (s->stray != NULL && !(g.flags & TH_SYN) && !cookie_candidate(s, &k, &g) &&
+				s->stray(s->stray_arg, m))
+			goto out;
+	}
 	/* Keep only the payload: the application gets it as is. */
 	m = chain_adj(m, (uint32_t)l4_off + hlen);
 	if (m != NULL && m->pkt_len > g.len)
@@ -1049,19 +1075,10 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 		rte_pktmbuf_free(m);
 		m = NULL;
 	}
-	if (m == NULL && g.len > 0)
-		goto out;       /* cannot happen: pkt_len checked */
-	if (m == NULL) {
-		m = NULL;
-	}
-	{
-		void *cd = NULL;
-
-		if (rte_hash_lookup_data(s->h, &k, &cd) >= 0)
-			conn_input(cd, &g, m);
-		else if (m != NULL || true)
-			listen_input(s, &k, &g, m);
-	}
+	if (cd != NULL)
+		conn_input(cd, &g, m);
+	else
+		listen_input(s, &k, &g, m);
 out:
 	tcp_reap(s);
 	return;

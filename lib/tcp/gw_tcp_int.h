@@ -177,6 +177,8 @@ struct gw_tcp_stack {
 	uint8_t key_isn[16], key_cookie[16];
 	uint32_t chack_sec, chack_count;
 	uint64_t cookie_last_us;        /* last SYN cookie sent (0 = never) */
+	gw_tcp_stray_fn stray;
+	void *stray_arg;
 	struct gw_tcp_listener lis[GW_TCP_MAX_LISTEN];
 	unsigned int n_lis;
 };

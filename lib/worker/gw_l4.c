@@ -783,6 +783,12 @@ classify:
 		gw_worker_drop(w, m, GW_CNT_drop_not_for_us);
 		return;
 	}
+	if (w->tcp != NULL && v->proto == IPPROTO_TCP && kind == GW_L3_PORT_ADDR) {
+		/* The gateway's own TCP (lib/tcp): listeners and connections it opened. */
+		m->port = port;
+		gw_tcp_input(w->tcp, m, v->family, p->l3_off, p->l4_off, p->l4_len);
+		return;
+	}
 	if (w->flows == NULL || kind != GW_L3_VIP) {
 		gw_worker_drop(w, m, w->flows != NULL && in_snat_range(w, *v->dport) ?
 			GW_CNT_drop_l4_no_flow : GW_CNT_drop_no_listener);
@@ -1087,6 +1093,38 @@ gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m, const s
 	return;
 unhandled:
 	gw_worker_drop(w, m, GW_CNT_drop_icmp_unhandled);
+}
+
+/* ---- the TCP stack's hooks ---- */
+
+/* lib/tcp hands over an IP packet: add Ethernet, route, resolve, send. */
+int
+gw_worker_tcp_output(void *arg, struct rte_mbuf *m, int family, const uint8_t *src,
+	const uint8_t *dst)
+{
+	struct gw_worker *w = arg;
+	struct rte_ether_hdr *eth;
+
+	RTE_SET_USED(src);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL)) {
+		gw_worker_drop(w, m, GW_CNT_drop_no_mbuf);
+		return -ENOBUFS;
+	}
+	eth->ether_type = rte_cpu_to_be_16(family == AF_INET ? RTE_ETHER_TYPE_IPV4 :
+		RTE_ETHER_TYPE_IPV6);
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_CKSUM)
+		m->l2_len = sizeof(*eth);
+	return gw_worker_send_ip(w, m, family, dst) ? 0 : -EHOSTUNREACH;
+}
+
+/* A segment no connection of this worker holds: the others may (af_packet rollover). */
+bool
+gw_worker_tcp_stray(void *arg, struct rte_mbuf *m)
+{
+	struct gw_worker *w = arg;
+
+	return pass_on(w, m, m->port);
 }
 
 /* ---- handoff, timers, dump ---- */

@@ -58,6 +58,18 @@ drops_flush(struct gw_worker *w)
 	}
 }
 
+/* The stack's MSS follows the smallest MTU of the ports. */
+static uint16_t
+tcp_mtu(const struct gw_worker_conf *c)
+{
+	uint16_t mtu = 0;
+
+	for (uint16_t i = 0; i < c->n_ports; i++)
+		if (c->ports[i].mtu != 0 && (mtu == 0 || c->ports[i].mtu < mtu))
+			mtu = c->ports[i].mtu;
+	return mtu ? mtu : 1500;
+}
+
 struct gw_worker *
 gw_worker_create(const struct gw_worker_conf *c)
 {
@@ -103,6 +115,31 @@ gw_worker_create(const struct gw_worker_conf *c)
 		c->socket, RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "gw_req%u_%d", c->id, (int)getpid());
 	w->req_ring = rte_ring_create(name, GW_WORKER_REQ_RING, c->socket, RING_F_SC_DEQ);
+	w->tsc_per_us = RTE_MAX(rte_get_tsc_hz() / 1000000, (uint64_t)1);
+	w->poll_hook = c->poll_hook;
+	w->poll_arg = c->poll_arg;
+	if (c->tcp_max_conns > 0) {
+		struct gw_tcp_conf tc = {
+			.worker_id = c->id,
+			.n_workers = 1,         /* gw_worker_link() tells the real number */
+			.pool = c->pool,
+			.max_conns = c->tcp_max_conns,
+			.mtu = tcp_mtu(c),
+			.output = gw_worker_tcp_output,
+			.output_arg = w,
+			.stats = &w->stats,
+			.socket = c->socket,
+			.now_us = rte_rdtsc() / w->tsc_per_us,
+			.params = c->tcp_params,
+		};
+
+		w->tcp = gw_tcp_stack_create(&tc);
+		if (w->tcp == NULL) {
+			gw_worker_free(w);
+			return NULL;
+		}
+		gw_tcp_set_stray(w->tcp, gw_worker_tcp_stray, w);
+	}
 	if (w->neigh == NULL || w->msg_ring == NULL || w->req_ring == NULL || w->flows == NULL) {
 		GW_LOG(ERR, "worker %u: cannot create neighbour table, flow table or rings "
 			"(l4.max_flows %u: is there memory for it?)", c->id,
@@ -125,6 +162,7 @@ gw_worker_free(struct gw_worker *w)
 	drops_flush(w);
 	gw_neigh_free(w->neigh);
 	gw_flow_table_free(w->flows);
+	gw_tcp_stack_free(w->tcp);
 	for (unsigned int i = 0; i < GW_MAX_WORKERS; i++) {
 		if (w->hin[i] == NULL)
 			continue;
@@ -150,6 +188,8 @@ gw_worker_link(struct gw_worker **all, unsigned int n)
 
 	for (unsigned int i = 0; i < n; i++) {
 		all[i]->n_workers = (uint16_t)n;
+		if (all[i]->tcp != NULL)
+			gw_tcp_set_workers(all[i]->tcp, all[i]->id, n);
 		/* Handoff rings into worker i, one per sender (single producer). */
 		for (unsigned int j = 0; j < n && n > 1; j++) {
 			if (j == i || all[i]->hin[j] != NULL)
@@ -215,6 +255,17 @@ gw_worker_tx(struct gw_worker *w, uint16_t port, struct rte_mbuf *m)
 {
 	struct gw_worker_txq *q = &w->txq[port];
 
+	/*
+	 * The TCP stack sends payload by reference (a header mbuf chained to
+	 * indirect ones). A port that cannot send chains (af_xdp copies only
+	 * the first segment) gets them flattened into the header mbuf.
+	 */
+	if (unlikely(m->nb_segs > 1) &&
+			!(w->ports[port].tx_offloads & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) &&
+			rte_pktmbuf_linearize(m) != 0) {
+		gw_worker_drop(w, m, GW_CNT_drop_tx_chain);
+		return;
+	}
 	q->len[q->n] = (uint16_t)m->pkt_len;
 	q->m[q->n++] = m;
 	if (q->n == GW_WORKER_BURST)
@@ -397,6 +448,11 @@ gw_worker_poll(struct gw_worker *w, uint64_t now)
 	if (w->dp != NULL && w->n_workers > 1) {
 		gw_l4_handoff_drain(w);
 		drops_flush(w);
+	}
+	if (w->tcp != NULL && w->dp != NULL) {
+		gw_tcp_stack_advance(w->tcp, now / w->tsc_per_us);
+		if (w->poll_hook != NULL)
+			w->poll_hook(w, w->poll_arg);
 	}
 	w->iter++;
 	if (w->dp != NULL && (total == 0 || w->iter % GW_WORKER_RING_EVERY == 0)) {

@@ -36,6 +36,7 @@
 #include "gw_neigh.h"
 #include "gw_flow.h"
 #include "gw_pkt.h"
+#include "gw_tcp.h"
 
 #define GW_WORKER_BURST 32
 
@@ -69,6 +70,8 @@ struct gw_port_info {
 	const struct gw_port_rss *rss;  /* NULL: receive queue not predictable */
 };
 
+struct gw_worker;
+
 struct gw_worker_conf {
 	unsigned int id;                /* 0..n-1, also the queue index and RCU reader id */
 	unsigned int lcore;
@@ -86,6 +89,17 @@ struct gw_worker_conf {
 	 * the first flow then gets the lowest port.
 	 */
 	bool snat_random_start;
+	/*
+	 * The user-space TCP stack (lib/tcp) for TCP to the port addresses:
+	 * created when tcp_max_conns > 0, with tcp_params. An application on the
+	 * stack (dpgw-tcp-echo) listens on gw_worker_tcp() before the worker is
+	 * launched and may run @poll_hook once per loop iteration on the worker
+	 * (w->dp valid, time current).
+	 */
+	uint32_t tcp_max_conns;
+	struct gw_tcp_params tcp_params;
+	void (*poll_hook)(struct gw_worker *w, void *arg);
+	void *poll_arg;
 };
 
 struct gw_worker_txq {
@@ -114,6 +128,10 @@ struct gw_worker {
 	uint32_t snat_cursor;           /* next SNAT port to try, in this worker's share */
 	uint16_t n_workers;             /* workers sharing the ports (SNAT port ownership) */
 	uint32_t rx_hops;               /* workers the packet being handled visited before */
+	struct gw_tcp_stack *tcp;       /* NULL unless conf.tcp_max_conns */
+	uint64_t tsc_per_us;
+	void (*poll_hook)(struct gw_worker *w, void *arg);
+	void *poll_arg;
 
 	/* less often */
 	uint64_t iter;
@@ -184,6 +202,13 @@ struct gw_l4_flow_info {
  */
 unsigned int gw_worker_flow_dump(struct gw_worker *w, struct gw_l4_flow_info *out,
 	unsigned int max, uint32_t *total);
+/* The worker's TCP stack (NULL when it has none). */
+static inline struct gw_tcp_stack *
+gw_worker_tcp(const struct gw_worker *w)
+{
+	return w->tcp;
+}
+
 /* Flow table capacity per family (0 if none). */
 uint32_t gw_worker_flow_capacity(const struct gw_worker *w);
 
@@ -232,5 +257,9 @@ void gw_l4_icmp_error(struct gw_worker *w, uint16_t port, struct rte_mbuf *m,
 /* Serve the handoff rings; expire flows (every millisecond). */
 void gw_l4_handoff_drain(struct gw_worker *w);
 void gw_l4_expire(struct gw_worker *w);
+/* The TCP stack's hooks (gw_l4.c): output and stray segments. */
+int gw_worker_tcp_output(void *arg, struct rte_mbuf *m, int family, const uint8_t *src,
+	const uint8_t *dst);
+bool gw_worker_tcp_stray(void *arg, struct rte_mbuf *m);
 
 #endif /* GW_WORKER_H */

@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,6 @@
 #include <rte_mempool.h>
 #include <rte_tcp.h>
 
-#include "gw_pkt.h"
 #include "gw_stats.h"
 #include "gw_tcp.h"
 #include "../unit/gw_test_eal.h"
@@ -174,32 +172,6 @@ static size_t
 addr_len(const struct ts_ctx *x)
 {
 	return x->family == AF_INET ? 4 : 16;
-}
-
-/* TCP checksum over the pseudo-header and @len bytes of @tcp (0 when verifying a correct one). */
-static uint16_t
-l4_cksum(int family, const uint8_t *src, const uint8_t *dst, const uint8_t *tcp, uint32_t len)
-{
-	uint8_t ph[40];
-	uint32_t sum;
-
-	memset(ph, 0, sizeof(ph));
-	if (family == AF_INET) {
-		memcpy(ph, src, 4);
-		memcpy(ph + 4, dst, 4);
-		ph[9] = IPPROTO_TCP;
-		ph[10] = (uint8_t)(len >> 8);
-		ph[11] = (uint8_t)len;
-		sum = gw_cksum_partial(ph, 12, 0);
-	} else {
-		memcpy(ph, src, 16);
-		memcpy(ph + 16, dst, 16);
-		ph[34] = (uint8_t)(len >> 8);
-		ph[35] = (uint8_t)len;
-		ph[39] = IPPROTO_TCP;
-		sum = gw_cksum_partial(ph, 40, 0);
-	}
-	return gw_cksum_finish(gw_cksum_partial(tcp, len, sum));
 }
 
 /* ---- flows and events ---- */
@@ -474,7 +446,7 @@ decode_sent(struct ts_ctx *x, const uint8_t *p, uint32_t len, int family, const 
 		snprintf(cp->bad, sizeof(cp->bad), "bad TCP header");
 		return;
 	}
-	if (l4_cksum(family, isrc, idst, tcp, tlen) != 0)
+	if (ts_l4_cksum(family, isrc, idst, tcp, tlen) != 0)
 		snprintf(cp->bad, sizeof(cp->bad), "bad TCP checksum");
 	cp->sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
 	cp->dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
@@ -791,7 +763,7 @@ cmd_in(struct ts_ctx *x, char **tok, int ntok)
 	memcpy(x->pkt, tcp, 20 + olen);
 	for (uint32_t j = 0; j < s.len; j++)
 		x->pkt[20 + olen + j] = ts_peer_byte(seq_rel + j - 1 + syn);
-	ck = l4_cksum(x->family, remote_addr(x), local_addr(x), x->pkt, tlen);
+	ck = ts_l4_cksum(x->family, remote_addr(x), local_addr(x), x->pkt, tlen);
 	if (s.badcsum)
 		ck ^= 0x5a5a;
 	tcp[16] = (uint8_t)(ck >> 8);
@@ -1227,7 +1199,7 @@ parse_time(struct ts_ctx *x, const char *s, uint64_t *t)
 	d = strtod(s + 1, &end);
 	if (*end != '\0' || !(d >= 0) || d > 1e7)
 		return ts_fail(x, "bad time \"%s\"", s);
-	*t = (uint64_t)llround(d * 1e6) + (s[0] == '+' ? x->now : 0);
+	*t = (uint64_t)(d * 1e6 + 0.5) + (s[0] == '+' ? x->now : 0);
 	if (*t < x->now)
 		return ts_fail(x, "time %s is in the past (now +%.3f)", s, x->now / 1e6);
 	return 0;
@@ -1317,6 +1289,8 @@ run_line(struct ts_ctx *x, char **tok, int ntok)
 			fl = flow_add(x, (uint16_t)r, (uint16_t)l);
 		if (fl < 0)
 			return -1;
+		if (x->flows[fl].lport == 0)
+			x->flows[fl].lport = (uint16_t)l;
 		x->cur_flow = fl;
 		return 0;
 	}
@@ -1427,6 +1401,20 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int
+list_add(char ***list, size_t *n, char *p)
+{
+	char **l = p != NULL ? realloc(*list, (*n + 1) * sizeof(**list)) : NULL;
+
+	if (l == NULL) {
+		free(p);
+		return -1;
+	}
+	*list = l;
+	l[(*n)++] = p;
+	return 0;
+}
+
 /* Append @path, or the sorted *.pkt files of directory @path, to @list. */
 static int
 collect(const char *path, char ***list, size_t *n)
@@ -1440,11 +1428,8 @@ collect(const char *path, char ***list, size_t *n)
 		fprintf(stderr, "tcp_script: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		*list = realloc(*list, (*n + 1) * sizeof(**list));
-		(*list)[(*n)++] = strdup(path);
-		return 0;
-	}
+	if (!S_ISDIR(st.st_mode))
+		return list_add(list, n, strdup(path));
 	d = opendir(path);
 	if (d == NULL)
 		return -1;
@@ -1455,9 +1440,12 @@ collect(const char *path, char ***list, size_t *n)
 		if (l < 5 || strcmp(de->d_name + l - 4, ".pkt") != 0)
 			continue;
 		p = malloc(strlen(path) + l + 2);
-		sprintf(p, "%s/%s", path, de->d_name);
-		*list = realloc(*list, (*n + 1) * sizeof(**list));
-		(*list)[(*n)++] = p;
+		if (p != NULL)
+			sprintf(p, "%s/%s", path, de->d_name);
+		if (list_add(list, n, p) < 0) {
+			closedir(d);
+			return -1;
+		}
 	}
 	closedir(d);
 	qsort(*list + first, *n - first, sizeof(**list), cmp_str);

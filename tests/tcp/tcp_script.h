@@ -84,6 +84,10 @@ void ts_format_flags(uint8_t flags, char *buf);
 const char *ts_compare_seg(const struct ts_seg *exp, const struct ts_seg *got, char *why,
 	size_t len);
 
+/* TCP checksum over the pseudo-header and @len bytes of @tcp (0: a correct one verifies). */
+uint16_t ts_l4_cksum(int family, const uint8_t *src, const uint8_t *dst, const uint8_t *tcp,
+	uint32_t len);
+
 /* Payload patterns: byte @i of the application's / the peer's stream. */
 static inline uint8_t
 ts_app_byte(uint64_t i)

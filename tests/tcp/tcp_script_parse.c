@@ -10,7 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <rte_tcp.h>
+
+#include "gw_pkt.h"
 
 #include "tcp_script.h"
 
@@ -28,7 +33,7 @@ ts_tokenize(char *line, char **tok, int max)
 		if (n == max)
 			return -1;
 		tok[n++] = p;
-		if (*p == '<') {
+		if (*p == '<' && p[1] != '\0' && p[1] != '=' && !isspace((unsigned char)p[1])) {
 			char *e = strchr(p, '>');
 
 			if (e == NULL)
@@ -556,4 +561,30 @@ ts_compare_seg(const struct ts_seg *exp, const struct ts_seg *got, char *why, si
 	if (exp->o.given)
 		return compare_opts(&exp->o, &got->o, why, len);
 	return NULL;
+}
+
+/* TCP checksum over the pseudo-header and @len bytes of @tcp (0 when verifying a correct one). */
+uint16_t
+ts_l4_cksum(int family, const uint8_t *src, const uint8_t *dst, const uint8_t *tcp, uint32_t len)
+{
+	uint8_t ph[40];
+	uint32_t sum;
+
+	memset(ph, 0, sizeof(ph));
+	if (family == AF_INET) {
+		memcpy(ph, src, 4);
+		memcpy(ph + 4, dst, 4);
+		ph[9] = IPPROTO_TCP;
+		ph[10] = (uint8_t)(len >> 8);
+		ph[11] = (uint8_t)len;
+		sum = gw_cksum_partial(ph, 12, 0);
+	} else {
+		memcpy(ph, src, 16);
+		memcpy(ph + 16, dst, 16);
+		ph[34] = (uint8_t)(len >> 8);
+		ph[35] = (uint8_t)len;
+		ph[39] = IPPROTO_TCP;
+		sum = gw_cksum_partial(ph, 40, 0);
+	}
+	return gw_cksum_finish(gw_cksum_partial(tcp, len, sum));
 }
