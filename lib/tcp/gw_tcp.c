@@ -541,6 +541,10 @@ rtx_timeout(struct gw_tcp_conn *c)
 	if (c->backoff < 16)
 		c->backoff++;
 	TCP_CNT(s, tcp_rto);
+	if (c->state == GW_TCP_SYN_SENT || c->state == GW_TCP_SYN_RECEIVED) {
+		c->retransmits++;
+		TCP_CNT(s, tcp_retransmits);
+	}
 	if (c->state == GW_TCP_SYN_SENT) {
 		c->flags |= CF_SYN_RETX;
 		tcp_send_syn(c);
@@ -648,19 +652,24 @@ gw_tcp_stack_advance(struct gw_tcp_stack *s, uint64_t now_us)
 
 /* ---- receive side helpers ---- */
 
-/* Free receive space as a window (never below what was advertised: no shrinking). */
+/*
+ * The window to advertise: the free receive space, at most what the field
+ * can say, and never a right edge left of the one advertised (no
+ * shrinking). Receiver SWS avoidance (RFC 9293 3.8.6.2.2): the edge moves
+ * only when RCV.BUFF - RCV.USER - RCV.WND reaches min(RCV.BUFF / 2, MSS).
+ */
 uint32_t
 tcp_rcv_window(struct gw_tcp_conn *c)
 {
 	uint32_t used = c->rq_bytes + c->ooo_bytes;
 	uint32_t free_space = used >= c->rcv_buf ? 0 : c->rcv_buf - used;
-	uint32_t edge = c->rcv_nxt + free_space;
+	uint32_t max_win = 65535u << c->rcv_ws;
 	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t avail = RTE_MIN(free_space, max_win);
 
-	/* Receiver SWS avoidance (RFC 9293 3.8.6.2.2): grow by a full MSS or half the buffer. */
-	if (SEQ_GT(edge, c->rcv_adv) &&
-			edge - c->rcv_adv >= RTE_MIN((uint32_t)c->rcv_mss, c->rcv_buf / 2))
-		return free_space;
+	if (avail > cur && free_space - RTE_MIN(cur, free_space) >=
+			RTE_MIN((uint32_t)c->rcv_mss, c->rcv_buf / 2))
+		return avail;
 	return cur;
 }
 

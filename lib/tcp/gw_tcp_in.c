@@ -238,8 +238,6 @@ negotiate(struct gw_tcp_conn *c, const struct gw_tcp_seg *g, bool active)
 	} else {
 		c->snd_ws = 0;
 		c->rcv_ws = 0;
-		if (c->rcv_buf > 65535)
-			c->rcv_buf = 65535;
 	}
 	if (c->ts_ok)
 		c->ts_recent = g->tsval;
@@ -363,6 +361,15 @@ send_cookie(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct gw_
 	}
 	s->cookie_last_us = s->now_us ? s->now_us : 1;
 	TCP_CNT(s, tcp_syncookies_sent);
+	if (!g->has_ts || !s->p.timestamps) {
+		/* Window scale and SACK live only in the TSval: without it, offer neither. */
+		struct gw_tcp_seg plain = *g;
+
+		plain.has_ws = 0;
+		plain.sack_ok = 0;
+		tcp_send_raw(s, k, iss, g->seq + 1, TH_SYN | TH_ACK, win, &plain, 0, 0);
+		return;
+	}
 	tcp_send_raw(s, k, iss, g->seq + 1, TH_SYN | TH_ACK, win, g, tsval, rcv_ws);
 }
 
@@ -655,8 +662,10 @@ ack_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g)
 		tcp_send_challenge_ack(c);
 		return false;
 	}
+	/* RFC 5681 §2 "duplicate ACK"; answers to zero-window probes are not. */
 	dup = g->len == 0 && !(g->flags & (TH_SYN | TH_FIN)) && ack == c->snd_una &&
-		wnd == c->snd_wnd && c->snd_una != c->snd_max;
+		wnd == c->snd_wnd && wnd != 0 && c->snd_una != c->snd_max &&
+		!(c->flags & CF_PERSIST);
 	/* Window update (RFC 9293 §3.10.7.4: SND.WL1/WL2). */
 	if (SEQ_LT(c->snd_wl1, g->seq) || (c->snd_wl1 == g->seq && SEQ_LE(c->snd_wl2, ack))) {
 		c->snd_wnd = wnd;
@@ -793,6 +802,15 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 		listen_input(s, &k, g, m);
 		return;
 	}
+	if (c->state == GW_TCP_SYN_RECEIVED && !(c->flags & CF_PASSIVE) &&
+			(g->flags & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK) && g->seq == c->irs) {
+		/*
+		 * Simultaneous open: the peer's SYN-ACK repeats its SYN and ACKs ours
+		 * (RFC 9293 figure 8): take it as the ACK.
+		 */
+		g->seq++;
+		g->flags &= (uint8_t)~TH_SYN;
+	}
 	if (c->state == GW_TCP_SYN_RECEIVED && (g->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN &&
 			g->seq == c->irs) {
 		/* Our SYN-ACK was lost: the peer repeats its SYN. */
@@ -800,6 +818,11 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 		goto drop;
 	}
 
+	/* RFC 7323 §3.2: once negotiated, a non-RST segment without TSopt is dropped. */
+	if (c->ts_ok && !g->has_ts && !(g->flags & TH_RST) && c->state != GW_TCP_SYN_RECEIVED) {
+		TCP_CNT(s, drop_tcp_paws);
+		goto drop;
+	}
 	/* PAWS (RFC 7323 §5.3): an old timestamp makes the segment unacceptable. */
 	if (c->ts_ok && g->has_ts && !(g->flags & TH_RST) && SEQ_LT(g->tsval, c->ts_recent)) {
 		TCP_CNT(s, drop_tcp_paws);
@@ -973,6 +996,14 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 		}
 	}
 
+	/* A bare FIN beyond a hole waits for the hole, like data (and gets a dup ACK). */
+	if ((g->flags & TH_FIN) && g->len == 0 && SEQ_GT(g->seq, c->rcv_nxt) &&
+			!(c->flags & CF_EOF_SEEN) && (c->state == GW_TCP_ESTABLISHED ||
+			c->state == GW_TCP_FIN_WAIT_1 || c->state == GW_TCP_FIN_WAIT_2)) {
+		c->flags |= CF_OOO_FIN | CF_ACK_NOW;
+		c->ooo_fin_seq = g->seq;
+		g->flags &= (uint8_t)~TH_FIN;
+	}
 	/* FIN (eighth check): only once everything before it has arrived. */
 	if ((g->flags & TH_FIN) && g->seq + g->len == c->rcv_nxt && !(c->flags & CF_EOF_SEEN)) {
 		fin_received(c);

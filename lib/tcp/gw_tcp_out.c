@@ -328,7 +328,7 @@ tcp_send_seg(struct gw_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 	c->unacked = 0;
 	c->t_delack = 0;
 	c->flags &= ~CF_ACK_NOW;
-	if (len > 0 && SEQ_LT(seq, c->snd_max)) {
+	if (len > 0 && SEQ_LT(seq, c->snd_max) && !(c->flags & CF_PERSIST)) {
 		c->retransmits++;
 		TCP_CNT(s, tcp_retransmits);
 	}
@@ -605,6 +605,13 @@ tcp_output(struct gw_tcp_conn *c)
 
 	if (c->state < GW_TCP_ESTABLISHED || c->state == GW_TCP_TIME_WAIT || (c->flags & CF_DEAD))
 		return;
+	if ((c->flags & CF_PERSIST) && c->snd_wnd != 0) {
+		/* The window opened: the probe byte goes again with what follows it. */
+		c->flags &= ~CF_PERSIST;
+		c->snd_nxt = c->snd_una;
+		c->t_rtx = 0;
+		c->backoff = 0;
+	}
 	if ((c->flags & CF_IN_RECOVERY) && c->sack_ok) {
 		sent = sack_recovery_send(c);
 	} else {
