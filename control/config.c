@@ -540,6 +540,21 @@ cfg_opt_u32(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *nam
 }
 
 int
+cfg_opt_bool(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, bool *v)
+{
+	struct cfg_node n;
+	bool x;
+	int rc = cfg_child(ctx, g, name, false, &n);
+
+	if (rc <= 0)
+		return rc;
+	rc = as_bool(ctx, &n, &x);
+	if (rc == 0)
+		*v = x;
+	return rc;
+}
+
+int
 cfg_opt_str(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, char *dst,
 	size_t len)
 {
@@ -1539,13 +1554,14 @@ config_defaults(struct gw_config *cfg, const char *name)
 	cfg->neigh.stale_gc_s = 300;
 	cfg->neigh.resolve_ms = 1000;
 	cfg_l4_defaults(cfg);
+	cfg_tcp_defaults(cfg);
 }
 
 static int
 config_walk(const struct cfg_ctx *ctx, const config_t *lc, struct gw_config *cfg)
 {
 	static const char *const keys[] = {"ports", "routes", "vips", "snat", "workers",
-		"gateway", "admin", "neigh", "l4", "drivers_config", NULL};
+		"gateway", "admin", "neigh", "l4", "tcp", "drivers_config", NULL};
 	struct cfg_node root;
 	int rc;
 
@@ -1572,6 +1588,8 @@ config_walk(const struct cfg_ctx *ctx, const config_t *lc, struct gw_config *cfg
 		rc = parse_neigh(ctx, &root, cfg);
 	if (rc == 0)
 		rc = cfg_parse_l4(ctx, &root, cfg);
+	if (rc == 0)
+		rc = cfg_parse_tcp(ctx, &root, cfg);
 	return rc;
 }
 
@@ -1722,6 +1740,8 @@ gw_config_boot_diff(const struct gw_config *a, const struct gw_config *b, char *
 	for (i = 0; i < a->n_ports; i++)
 		if (port_diff(&a->ports[i], &b->ports[i], i, what, len) != 0)
 			return 1;
+	if (memcmp(&a->tcp, &b->tcp, sizeof(a->tcp)) != 0)
+		return differs(what, len, "tcp");
 	if (strcmp(a->gateway.source, b->gateway.source) != 0)
 		return differs(what, len, "gateway.source");
 	if (strcmp(a->gateway.manifests, b->gateway.manifests) != 0)

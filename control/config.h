@@ -123,6 +123,27 @@ struct gw_config {
 		uint32_t timeout_s[GW_CFG_L4_N_TIMEOUTS];
 	} l4;
 
+	/*
+	 * tcp = { ... }: the user-space TCP stack of every worker (lib/tcp),
+	 * used by dpgw-tcp-echo (and the HTTP proxy to come). Boot-only.
+	 */
+	struct {
+		uint32_t max_conns;           /* per worker, TIME-WAIT included; 65536 */
+		uint32_t rcv_buf, snd_buf;    /* bytes per connection; 262144 */
+		char cc[16];                  /* "cubic" (default) or "newreno" */
+		uint32_t init_cwnd;           /* segments; 10 */
+		uint32_t rto_min_ms;          /* 200 */
+		uint32_t delack_ms;           /* 40 */
+		uint32_t syn_backlog;         /* half-open per worker before SYN cookies; 1024 */
+		bool syncookies, sack, timestamps, window_scaling;      /* all true */
+		uint32_t time_wait_s;         /* 60 */
+		uint32_t fin_wait2_s;         /* 60 */
+		uint32_t keepalive_idle_s;    /* 7200 */
+		uint32_t keepalive_intvl_s;   /* 75 */
+		uint32_t keepalive_probes;    /* 9 */
+		uint16_t port_lo, port_hi;    /* ports = "LO-HI" for connect(); 32768-60999 */
+	} tcp;
+
 	struct {
 		char lcores[GW_CFG_STR_LEN];  /* "1", "1-3", "1,3"; default "1" */
 		uint32_t idle_sleep_us;       /* 0: busy-poll; default 0 */

@@ -45,11 +45,18 @@ int cfg_as_group(const struct cfg_ctx *ctx, const struct cfg_node *n);
 /* Optional members of group @g: *@v is left alone when absent. */
 int cfg_opt_u32(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name,
 	long long min, long long max, uint32_t *v);
+int cfg_opt_bool(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name, bool *v);
 int cfg_opt_str(const struct cfg_ctx *ctx, const struct cfg_node *g, const char *name,
 	char *dst, size_t len);
 
 /* config_l4.c: defaults of cfg->l4, and the l4 = { ... } group (after workers). */
 void cfg_l4_defaults(struct gw_config *cfg);
 int cfg_parse_l4(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_config *cfg);
+
+/* config_tcp.c: defaults of cfg->tcp, and the tcp = { ... } group (after workers). */
+void cfg_tcp_defaults(struct gw_config *cfg);
+int cfg_parse_tcp(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_config *cfg);
+/* config_l4.c: "LO-HI" with 1 <= LO <= HI <= 65535. */
+bool cfg_port_range_parse(const char *s, unsigned long *lo, unsigned long *hi);
 
 #endif /* GW_CONFIG_INT_H */

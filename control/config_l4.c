@@ -31,8 +31,8 @@ cfg_l4_defaults(struct gw_config *cfg)
 }
 
 /* "LO-HI": two decimal numbers, 1 <= LO <= HI <= 65535. */
-static bool
-port_range_parse(const char *s, unsigned long *lo, unsigned long *hi)
+bool
+cfg_port_range_parse(const char *s, unsigned long *lo, unsigned long *hi)
 {
 	char *end;
 
@@ -72,7 +72,7 @@ cfg_parse_l4(const struct cfg_ctx *ctx, const struct cfg_node *root, struct gw_c
 	if (rc != 0 || ports[0] == '\0')
 		return rc;
 	cfg_child(ctx, &g, "snat_ports", true, &n);
-	if (!port_range_parse(ports, &lo, &hi))
+	if (!cfg_port_range_parse(ports, &lo, &hi))
 		return cfg_fail(ctx, &n, "bad port range \"%s\" (expected \"LO-HI\" with "
 			"1 <= LO <= HI <= 65535, like \"1024-65535\")", ports);
 	if (hi - lo + 1 < cfg->workers.n_workers)

@@ -83,7 +83,6 @@ struct echo_app {
 
 static struct echo_app E = {
 	.conns = 1,
-	.max_conns = 65536,
 };
 
 /* ---- server ---- */
@@ -436,9 +435,10 @@ static void
 on_worker_conf(void *arg, struct gw_app *app, struct gw_worker_conf *wc)
 {
 	RTE_SET_USED(arg);
-	RTE_SET_USED(app);
+	/* tcp.max_conns unless --max-conns said otherwise; the rest is tcp = { ... }. */
+	if (E.max_conns == 0)
+		E.max_conns = app->cfg.tcp.max_conns;
 	wc->tcp_max_conns = E.max_conns;
-	gw_tcp_params_default(&wc->tcp_params);
 	if (E.client && wc->id == 0) {
 		wc->poll_hook = cli_poll;
 		wc->poll_arg = NULL;
@@ -536,7 +536,7 @@ main(int argc, char **argv)
 			"      --conns N      client connections at a time (1)\n"
 			"      --count K      client connections in all (--conns)\n"
 			"      --bytes B      bytes each client connection sends (k/M/G suffixes; 0)\n"
-			"      --max-conns N  TCP connections per worker, TIME-WAIT included (65536)\n"
+			"      --max-conns N  TCP connections per worker (tcp.max_conns)\n"
 			"      --keepalive    keepalive probes on accepted connections\n",
 		.long_opts = opts,
 		.opt = on_opt,

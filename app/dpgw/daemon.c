@@ -153,6 +153,33 @@ gw_app_reload(struct gw_app *app, char *err, size_t errlen)
 	return rc;
 }
 
+/* The TCP stack's tunables from tcp = { ... } (every worker; used where a stack runs). */
+static void
+tcp_params_from_cfg(const struct gw_config *cfg, struct gw_worker_conf *wc)
+{
+	struct gw_tcp_params *p = &wc->tcp_params;
+
+	gw_tcp_params_default(p);
+	p->rcv_buf = cfg->tcp.rcv_buf;
+	p->snd_buf = cfg->tcp.snd_buf;
+	p->cc = strcmp(cfg->tcp.cc, "newreno") == 0 ? GW_TCP_CC_NEWRENO : GW_TCP_CC_CUBIC;
+	p->init_cwnd = cfg->tcp.init_cwnd;
+	p->rto_min_ms = cfg->tcp.rto_min_ms;
+	p->delack_ms = cfg->tcp.delack_ms;
+	p->syn_backlog = cfg->tcp.syn_backlog;
+	p->syncookies = cfg->tcp.syncookies;
+	p->sack = cfg->tcp.sack;
+	p->timestamps = cfg->tcp.timestamps;
+	p->window_scaling = cfg->tcp.window_scaling;
+	p->time_wait_ms = cfg->tcp.time_wait_s * 1000;
+	p->fin_wait2_ms = cfg->tcp.fin_wait2_s * 1000;
+	p->keepalive_idle_ms = cfg->tcp.keepalive_idle_s * 1000;
+	p->keepalive_intvl_ms = cfg->tcp.keepalive_intvl_s * 1000;
+	p->keepalive_probes = cfg->tcp.keepalive_probes;
+	wc->tcp_port_lo = cfg->tcp.port_lo;
+	wc->tcp_port_hi = cfg->tcp.port_hi;
+}
+
 static int
 start_workers(struct gw_app *app, const struct gw_app_hooks *h, char *err, size_t errlen)
 {
@@ -176,6 +203,7 @@ start_workers(struct gw_app *app, const struct gw_app_hooks *h, char *err, size_
 		}
 		for (unsigned int p = 0; p < app->n_ports; p++)
 			wc.ports[p] = app->ports[p].info;
+		tcp_params_from_cfg(&app->cfg, &wc);
 		if (h->worker_conf != NULL)
 			h->worker_conf(h->arg, app, &wc);
 		app->workers[i] = gw_worker_create(&wc);

@@ -122,6 +122,8 @@ gw_worker_create(const struct gw_worker_conf *c)
 		struct gw_tcp_conf tc = {
 			.worker_id = c->id,
 			.n_workers = 1,         /* gw_worker_link() tells the real number */
+			.port_lo = c->tcp_port_lo,
+			.port_hi = c->tcp_port_hi,
 			.pool = c->pool,
 			.max_conns = c->tcp_max_conns,
 			.mtu = tcp_mtu(c),

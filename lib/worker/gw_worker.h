@@ -98,6 +98,7 @@ struct gw_worker_conf {
 	 */
 	uint32_t tcp_max_conns;
 	struct gw_tcp_params tcp_params;
+	uint16_t tcp_port_lo, tcp_port_hi;  /* connect() ports; 0/0: the stack's default */
 	void (*poll_hook)(struct gw_worker *w, void *arg);
 	void *poll_arg;
 };

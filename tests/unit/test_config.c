@@ -231,6 +231,54 @@ test_defaults(void **state)
 	free(cfg);
 }
 
+/* tcp = { ... }: every key, and the defaults. */
+static void
+test_tcp_config(void **state)
+{
+	struct gw_config *cfg = cfg_new();
+	char err[GW_CFG_ERR_LEN];
+	int rc;
+
+	(void)state;
+	assert_int_equal(load(PORT_A, cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg->tcp.max_conns, 65536);
+	assert_int_equal(cfg->tcp.rcv_buf, 262144);
+	assert_string_equal(cfg->tcp.cc, "cubic");
+	assert_true(cfg->tcp.syncookies && cfg->tcp.sack && cfg->tcp.timestamps &&
+		cfg->tcp.window_scaling);
+	assert_int_equal(cfg->tcp.time_wait_s, 60);
+	assert_int_equal(cfg->tcp.keepalive_idle_s, 7200);
+	assert_int_equal(cfg->tcp.port_lo, 32768);
+	assert_int_equal(cfg->tcp.port_hi, 60999);
+	rc = load(PORT_A "tcp = { max_conns = 1000; rcv_buf = 65536; snd_buf = 1048576;\n"
+		"  cc = \"newreno\"; init_cwnd = 4; rto_min_ms = 1000; delack_ms = 200;\n"
+		"  syn_backlog = 128; syncookies = false; sack = false; timestamps = false;\n"
+		"  window_scaling = false; time_wait_s = 30; fin_wait2_s = 10;\n"
+		"  keepalive_idle_s = 60; keepalive_intvl_s = 5; keepalive_probes = 3;\n"
+		"  ports = \"40000-40999\"; };\n", cfg, err, sizeof(err));
+	if (rc != 0)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(cfg->tcp.max_conns, 1000);
+	assert_int_equal(cfg->tcp.rcv_buf, 65536);
+	assert_int_equal(cfg->tcp.snd_buf, 1048576);
+	assert_string_equal(cfg->tcp.cc, "newreno");
+	assert_int_equal(cfg->tcp.init_cwnd, 4);
+	assert_int_equal(cfg->tcp.rto_min_ms, 1000);
+	assert_int_equal(cfg->tcp.delack_ms, 200);
+	assert_int_equal(cfg->tcp.syn_backlog, 128);
+	assert_false(cfg->tcp.syncookies || cfg->tcp.sack || cfg->tcp.timestamps ||
+		cfg->tcp.window_scaling);
+	assert_int_equal(cfg->tcp.time_wait_s, 30);
+	assert_int_equal(cfg->tcp.fin_wait2_s, 10);
+	assert_int_equal(cfg->tcp.keepalive_idle_s, 60);
+	assert_int_equal(cfg->tcp.keepalive_intvl_s, 5);
+	assert_int_equal(cfg->tcp.keepalive_probes, 3);
+	assert_int_equal(cfg->tcp.port_lo, 40000);
+	assert_int_equal(cfg->tcp.port_hi, 40999);
+	free(cfg);
+}
+
 /* snat = [ ... ] and every l4 key. */
 static void
 test_l4_config(void **state)
@@ -896,6 +944,21 @@ static const struct bad_case bad_cases[] = {
 		"t.conf:2: l4.snat_ports: bad port range", ""},
 	{PORT_A "workers = { lcores = \"1-4\"; };\nl4 = { snat_ports = \"1000-1002\"; };\n",
 		"t.conf:3: l4.snat_ports: range 1000-1002 holds 3 ports, fewer than the 4 workers", ""},
+	/* tcp */
+	{PORT_A "tcp = { cc = \"bbr\"; };\n",
+		"t.conf:2: tcp.cc: unknown congestion control \"bbr\" (expected \"cubic\" or "
+		"\"newreno\")", ""},
+	{PORT_A "tcp = { sack = 1; };\n", "t.conf:2: tcp.sack: expected true or false", ""},
+	{PORT_A "tcp = { rcv_buf = 1000; };\n",
+		"t.conf:2: tcp.rcv_buf: 1000 is out of range (4096..67108864)", ""},
+	{PORT_A "tcp = { delack_ms = 501; };\n",
+		"t.conf:2: tcp.delack_ms: 501 is out of range (1..500)", ""},
+	{PORT_A "tcp = { max_conns = 8; };\n",
+		"t.conf:2: tcp.max_conns: 8 is out of range (16..16777216)", ""},
+	{PORT_A "tcp = { ports = \"100\"; };\n", "t.conf:2: tcp.ports: bad port range", ""},
+	{PORT_A "workers = { lcores = \"1-2\"; };\ntcp = { ports = \"1000-1100\"; };\n",
+		"t.conf:3: tcp.ports: range 1000-1100 holds 101 ports, fewer than 64 per worker", ""},
+	{PORT_A "tcp = { nagle = true; };\n", "t.conf:2: tcp.nagle: unknown key", ""},
 	/* gateway, admin, neigh, drivers_config */
 	{PORT_A "gateway = { source = \"k8s\"; };\n",
 		"t.conf:2: gateway.source: unknown source \"k8s\"", ""},
@@ -1223,6 +1286,7 @@ main(void)
 		cmocka_unit_test(test_header_example),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_l4_config),
+		cmocka_unit_test(test_tcp_config),
 		cmocka_unit_test(test_snat_too_many),
 		cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_missing_file),
