@@ -25,6 +25,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
 
 #include "gw_build_config.h"
 #include "app.h"
@@ -260,6 +261,47 @@ log_final_counters(struct gw_app *app)
 			GW_LOG(INFO, "  %-28s %" PRIu64, gw_stats_name((enum gw_cnt)i), sum.c[i]);
 }
 
+/*
+ * The mbuf pool. Without a PCI port nothing DMAs into it, so objects need not
+ * avoid page boundaries (RTE_MEMPOOL_F_NO_IOVA_CONTIG): they are packed end to
+ * end. af_xdp depends on that: it registers the pool as its UMEM from the
+ * first object on, pool size x object size long, and an mbuf beyond that
+ * span (which the page-boundary gaps of a --no-huge pool create) makes an
+ * invalid TX descriptor the kernel drops without a trace.
+ */
+static struct rte_mempool *
+pool_create(struct gw_app *app)
+{
+	struct rte_mempool *mp;
+	int rc;
+
+	for (unsigned int i = 0; i < app->cfg.n_ports; i++)
+		if (is_pci(app->cfg.ports[i].device))
+			return rte_pktmbuf_pool_create("gw_mbuf", app->cfg.workers.mbufs, 256, 0,
+				RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	mp = rte_mempool_create_empty("gw_mbuf", app->cfg.workers.mbufs,
+		sizeof(struct rte_mbuf) + RTE_MBUF_DEFAULT_BUF_SIZE, 256,
+		sizeof(struct rte_pktmbuf_pool_private), (int)rte_socket_id(),
+		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (mp == NULL)
+		return NULL;
+	rc = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (rc == 0) {
+		struct rte_pktmbuf_pool_private priv = {
+			.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
+		};
+
+		rte_pktmbuf_pool_init(mp, &priv);
+		rc = rte_mempool_populate_default(mp) < 0 ? -1 : 0;
+	}
+	if (rc != 0) {
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+}
+
 static void
 install_signals(void)
 {
@@ -351,8 +393,7 @@ gw_app_main(int argc, char **argv, const struct gw_app_hooks *h)
 		rte_exit(EXIT_FAILURE, "%s: EAL initialisation failed: %s\n", path,
 			rte_strerror(rte_errno));
 	install_signals();
-	app.pool = rte_pktmbuf_pool_create("gw_mbuf", app.cfg.workers.mbufs, 256, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	app.pool = pool_create(&app);
 	if (app.pool == NULL)
 		rte_exit(EXIT_FAILURE, "cannot create mbuf pool of %u: %s\n",
 			app.cfg.workers.mbufs, rte_strerror(rte_errno));

@@ -489,6 +489,8 @@ syn_sent_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g)
 	c->irs = g->seq;
 	c->rcv_nxt = g->seq + 1;
 	negotiate(c, g, true);
+	/* What our SYN advertised (unscaled, RFC 7323 §2.2). */
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(c->rcv_buf, 65535u);
 	if (ack_ok) {
 		c->snd_una = g->ack;
 		c->snd_wnd = g->wnd;    /* unscaled in the SYN-ACK */
@@ -639,7 +641,7 @@ enter_recovery(struct gw_tcp_conn *c)
 	TCP_CNT(s, tcp_fast_retransmits);
 	if (c->sack_ok)
 		TCP_CNT(s, tcp_sack_recoveries);
-	len = RTE_MIN(c->snd_end - c->snd_una, (uint32_t)c->mss);
+	len = RTE_MIN(c->snd_end - c->snd_una, tcp_payload_room(c));
 	c->high_rxt = c->snd_una + len;
 	tcp_retransmit_una(c);
 	if (!c->sack_ok)
@@ -690,8 +692,7 @@ ack_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g)
 		} else if (c->dupacks == 3 ||
 				(c->sack_ok && gw_tcp_sb_is_lost(&c->sb, c->snd_una, c->mss))) {
 			/* RFC 6582 §3.2 step 2: not again for losses of the same window. */
-			if (SEQ_GT(c->snd_una, c->recover) || c->recover == c->iss ||
-					c->snd_una == c->recover || c->sack_ok)
+			if (SEQ_GE(c->snd_una, c->recover) || c->sack_ok)
 				enter_recovery(c);
 		}
 		return true;
@@ -699,7 +700,8 @@ ack_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g)
 
 	/* New data acknowledged. */
 	acked = ack - c->snd_una;
-	from = SEQ_LT(c->snd_una, c->iss + 1) ? c->iss + 1 : c->snd_una;
+	/* Only the first ACK can cover the SYN (not a comparison: it wraps after 2 GiB). */
+	from = c->snd_una == c->iss ? c->iss + 1 : c->snd_una;
 	to = SEQ_GT(ack, c->snd_end) ? c->snd_end : ack;
 	fin_acked = (c->flags & CF_FIN_SENT) && ack == c->snd_end + 1;
 	c->snd_una = ack;

@@ -236,6 +236,7 @@ void tcp_reap(struct gw_tcp_stack *s);
 /* gw_tcp_out.c */
 int tcp_send_seg(struct gw_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags);
 void tcp_output(struct gw_tcp_conn *c);
+uint32_t tcp_payload_room(struct gw_tcp_conn *c);
 void tcp_send_ack(struct gw_tcp_conn *c);
 void tcp_send_challenge_ack(struct gw_tcp_conn *c);
 void tcp_send_rst_conn(struct gw_tcp_conn *c);

@@ -201,6 +201,24 @@ sack_blocks(struct gw_tcp_conn *c, struct gw_tcp_sack_block *b, unsigned int max
 	return out;
 }
 
+/*
+ * Payload bytes a segment can carry now: the effective MSS (which already
+ * leaves room for timestamps) less the SACK blocks the segment will carry
+ * (RFC 9293 §3.7.1: options come out of the MSS, or the frame outgrows the
+ * MTU).
+ */
+uint32_t
+tcp_payload_room(struct gw_tcp_conn *c)
+{
+	struct gw_tcp_sack_block blk[4];
+	unsigned int n;
+
+	if (!c->sack_ok || c->ooo == NULL)
+		return c->mss;
+	n = sack_blocks(c, blk, c->ts_ok ? 3 : 4);
+	return c->mss - (4 + 8 * n);
+}
+
 /* Point the send-queue cursor at @seq; returns the segment and the offset in it. */
 static struct rte_mbuf *
 sq_find(struct gw_tcp_conn *c, uint32_t seq, uint32_t *off)
@@ -512,7 +530,7 @@ void
 tcp_retransmit_una(struct gw_tcp_conn *c)
 {
 	uint32_t avail = c->snd_end - c->snd_una;
-	uint32_t len = RTE_MIN(avail, (uint32_t)c->mss), end;
+	uint32_t len = RTE_MIN(avail, tcp_payload_room(c)), end;
 
 	if (SEQ_GT(c->snd_una, c->snd_end))
 		return;         /* only... nothing: the FIN was acked */
@@ -556,6 +574,7 @@ static bool
 sack_recovery_send(struct gw_tcp_conn *c)
 {
 	uint32_t pipe = gw_tcp_sb_pipe(&c->sb, c->snd_una, c->snd_max, c->high_rxt, c->mss);
+	uint32_t room = tcp_payload_room(c);
 	bool sent = false;
 	unsigned int guard = 0;
 
@@ -568,6 +587,7 @@ sack_recovery_send(struct gw_tcp_conn *c)
 				&seq, &len)) {
 			if (SEQ_GT(seq + len, c->snd_end))
 				len = c->snd_end - seq;
+			len = RTE_MIN(len, room);
 			if (xmit(c, seq, len) < 0)
 				break;
 			c->high_rxt = seq + len;
@@ -577,7 +597,7 @@ sack_recovery_send(struct gw_tcp_conn *c)
 		}
 		/* Rule 2: new data the receive window allows. */
 		if (SEQ_LT(c->snd_max, c->snd_end) && SEQ_LT(c->snd_max, wnd_end)) {
-			len = RTE_MIN(c->snd_end - c->snd_max, (uint32_t)c->mss);
+			len = RTE_MIN(c->snd_end - c->snd_max, room);
 			len = RTE_MIN(len, wnd_end - c->snd_max);
 			if (xmit(c, c->snd_max, len) < 0)
 				break;
@@ -615,6 +635,8 @@ tcp_output(struct gw_tcp_conn *c)
 	if ((c->flags & CF_IN_RECOVERY) && c->sack_ok) {
 		sent = sack_recovery_send(c);
 	} else {
+		uint32_t room = tcp_payload_room(c);
+
 		/* RFC 5681 §4.1: restart from at most IW after an idle RTO. */
 		if (c->snd_una == c->snd_max && c->srtt_us != 0 &&
 				(uint32_t)(s->now_ms - c->last_send_ms) > c->rto_ms)
@@ -624,19 +646,19 @@ tcp_output(struct gw_tcp_conn *c)
 			uint32_t flight = c->snd_nxt - c->snd_una;
 			uint32_t avail = SEQ_LT(c->snd_nxt, c->snd_end) ? c->snd_end - c->snd_nxt : 0;
 			uint32_t usable = wnd > flight ? wnd - flight : 0;
-			uint32_t len = RTE_MIN(avail, (uint32_t)c->mss);
+			uint32_t len = RTE_MIN(avail, room);
 			bool fin = (c->flags & CF_FIN_QUEUED) && c->snd_nxt == c->snd_end;
 			uint32_t end;
 
 			len = RTE_MIN(len, usable);
 			if (len == 0 && !fin)
 				break;
-			if (len < avail && len < c->mss) {
+			if (len < avail && len < room) {
 				/* SWS: a partial segment only if it is half the largest window seen. */
 				if (len == 0 || len < c->max_snd_wnd / 2)
 					break;
 			}
-			if (len < c->mss && len == avail && s->p.nagle && flight > 0 && !fin)
+			if (len < room && len == avail && s->p.nagle && flight > 0 && !fin)
 				break;
 			if (len < avail)
 				fin = false;

@@ -487,6 +487,55 @@ test_many_connections(void **state)
 	stacks_down();
 }
 
+/* Several echo connections at once over a lossy wire: all finish, in bounded virtual time. */
+static void
+test_parallel_loss(void **state)
+{
+	static struct app_conn cli[8];
+	struct gw_tcp_addr l, r;
+	unsigned int i, closed = 0;
+	uint64_t start = now_us;
+	int err;
+
+	(void)state;
+	stacks_up(64, NULL);
+	wire.loss_ppm = 10000;
+	wire.delay_us = 500;
+	n_srv = 0;
+	addr_set(&l, AF_INET, 1, 7);
+	assert_int_equal(gw_tcp_listen(st[1], &l, on_accept, (void *)1), 0);
+	addr_set(&r, AF_INET, 2, 0);
+	memset(cli, 0, sizeof(cli));
+	for (i = 0; i < GW_DIM(cli); i++) {
+		cli[i].tx_goal = 256 << 10;
+		cli[i].c = gw_tcp_connect(st[0], &r, &l, &ops, &cli[i], &err);
+		assert_non_null(cli[i].c);
+	}
+	while (closed < GW_DIM(cli) && now_us - start < 60000000ull) {
+		closed = 0;
+		for (i = 0; i < GW_DIM(cli); i++) {
+			if (cli[i].connected && cli[i].tx_done == cli[i].tx_goal && !cli[i].eof) {
+				gw_tcp_shutdown(cli[i].c);
+				cli[i].eof = true;
+			}
+			closed += cli[i].closed;
+		}
+		if (wire_run() == 0)
+			tick(100);
+	}
+	print_message("parallel loss: %u closed after %" PRIu64 " ms virtual, rto %" PRIu64
+		", retransmits %" PRIu64 "\n", closed, (now_us - start) / 1000,
+		stats[0].c[GW_CNT_tcp_rto] + stats[1].c[GW_CNT_tcp_rto],
+		stats[0].c[GW_CNT_tcp_retransmits] + stats[1].c[GW_CNT_tcp_retransmits]);
+	assert_int_equal(closed, GW_DIM(cli));
+	for (i = 0; i < GW_DIM(cli); i++) {
+		assert_int_equal(cli[i].err, 0);
+		assert_int_equal(cli[i].rx, 256 << 10);
+	}
+	tick(61000000);
+	stacks_down();
+}
+
 static void
 test_refused_and_timeout(void **state)
 {
@@ -541,6 +590,7 @@ main(void)
 		cmocka_unit_test(test_echo_loss_sack_reorder),
 		cmocka_unit_test(test_echo_heavy_loss),
 		cmocka_unit_test(test_many_connections),
+		cmocka_unit_test(test_parallel_loss),
 		cmocka_unit_test(test_refused_and_timeout),
 	};
 
