@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_errno.h>
 #include <rte_random.h>
@@ -157,7 +157,7 @@ gw_tcp_stack_create(const struct gw_tcp_conf *c)
 	hp.name = name;
 	hp.entries = n;
 	hp.key_len = sizeof(struct gw_tcp_key);
-	hp.hash_func = rte_jhash;
+	hp.hash_func = rte_hash_crc;    /* SSE4.2 CRC32 over the 8-byte aligned key */
 	hp.socket_id = c->socket;
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	s->h = rte_hash_create(&hp);
@@ -297,7 +297,7 @@ tcp_set_state(struct gw_tcp_conn *c, uint8_t state)
 }
 
 struct gw_tcp_conn *
-tcp_conn_alloc(struct gw_tcp_stack *s, const struct gw_tcp_key *k)
+tcp_conn_alloc(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig)
 {
 	struct gw_tcp_conn *c;
 	uint32_t idx;
@@ -309,7 +309,7 @@ tcp_conn_alloc(struct gw_tcp_stack *s, const struct gw_tcp_key *k)
 	c = &s->conns[idx];
 	memset(c, 0, sizeof(*c));
 	c->key = *k;
-	if (rte_hash_add_key_data(s->h, &c->key, c) < 0)
+	if (rte_hash_add_key_with_hash_data(s->h, &c->key, sig, c) < 0)
 		return NULL;
 	s->n_free--;
 	c->idx = idx;
@@ -325,22 +325,50 @@ void
 tcp_conn_init_params(struct gw_tcp_conn *c)
 {
 	struct gw_tcp_stack *s = c->s;
-	struct gw_tcp_tuple t;
 
 	c->rcv_buf = s->p.rcv_buf;
 	c->rto_ms = s->p.rto_init_ms;
 	c->mss = 536;
 	c->rcv_mss = 536;
 	c->snd_wnd = 0;
-	t.family = c->key.family;
-	memcpy(t.laddr, c->key.laddr, 16);
-	memcpy(t.raddr, c->key.raddr, 16);
-	t.lport = c->key.lport;
-	t.rport = c->key.rport;
-	/* A per-connection timestamp offset (RFC 7323 §5.4), from the same keyed hash as the ISN. */
-	c->ts_offset = gw_tcp_isn(s->key_cookie, &t, 0);
 	c->last_rx_ms = s->now_ms;
 	c->last_send_ms = s->now_ms;
+}
+
+static void
+tw_unlink(struct gw_tcp_conn *c)
+{
+	struct gw_tcp_stack *s = c->s;
+
+	if (c->tw_prev != NULL)
+		c->tw_prev->tw_next = c->tw_next;
+	else
+		s->tw_head = c->tw_next;
+	if (c->tw_next != NULL)
+		c->tw_next->tw_prev = c->tw_prev;
+	else
+		s->tw_tail = c->tw_prev;
+	c->tw_next = c->tw_prev = NULL;
+	s->n_time_wait--;
+}
+
+/* (Re)start 2 MSL: to the tail of the TIME-WAIT list. */
+void
+tcp_time_wait_restart(struct gw_tcp_conn *c)
+{
+	struct gw_tcp_stack *s = c->s;
+
+	if (c->tw_prev != NULL || s->tw_head == c)
+		tw_unlink(c);
+	c->t_keep = s->now_us + (uint64_t)s->p.time_wait_ms * 1000;
+	c->tw_prev = s->tw_tail;
+	c->tw_next = NULL;
+	if (s->tw_tail != NULL)
+		s->tw_tail->tw_next = c;
+	else
+		s->tw_head = c;
+	s->tw_tail = c;
+	s->n_time_wait++;
 }
 
 /* Remove from the table now; the slot returns to the free list at the next reap. */
@@ -353,6 +381,8 @@ tcp_conn_destroy(struct gw_tcp_conn *c)
 		return;
 	if (c->state == GW_TCP_SYN_RECEIVED && (c->flags & CF_PASSIVE))
 		s->half_open--;
+	if (c->state == GW_TCP_TIME_WAIT)
+		tw_unlink(c);
 	c->state = GW_TCP_CLOSED;
 	c->flags |= CF_DEAD | CF_DETACHED;
 	gw_timer_cancel(&c->tm);
@@ -396,9 +426,9 @@ tcp_enter_time_wait(struct gw_tcp_conn *c)
 	c->sq_head = c->sq_tail = c->sq_cur = NULL;
 	c->t_rtx = 0;
 	c->t_delack = 0;
-	c->t_keep = c->s->now_us + (uint64_t)c->s->p.time_wait_ms * 1000;
 	c->flags &= ~CF_PERSIST;
-	tcp_timer_update(c);
+	gw_timer_cancel(&c->tm);
+	tcp_time_wait_restart(c);
 	tcp_notify(c, GW_TCP_EV_CLOSED, 0);
 }
 
@@ -447,6 +477,8 @@ tcp_timer_update(struct gw_tcp_conn *c)
 {
 	uint64_t next = UINT64_MAX;
 
+	if (c->state == GW_TCP_TIME_WAIT)
+		return;         /* on the TIME-WAIT list, not the wheel */
 	if (c->t_rtx != 0)
 		next = c->t_rtx;
 	if (c->t_delack != 0 && c->t_delack < next)
@@ -647,6 +679,8 @@ gw_tcp_stack_advance(struct gw_tcp_stack *s, uint64_t now_us)
 	s->now_us = now_us;
 	s->now_ms = (uint32_t)(now_us / 1000);
 	gw_timer_wheel_run(s->wheel, now_us, conn_timer, s);
+	while (s->tw_head != NULL && s->tw_head->t_keep <= now_us)
+		tcp_conn_destroy(s->tw_head);
 	tcp_reap(s);
 }
 
@@ -777,9 +811,10 @@ gw_tcp_unlisten(struct gw_tcp_stack *s, const struct gw_tcp_addr *local)
 }
 
 static bool
-key_taken(struct gw_tcp_stack *s, const struct gw_tcp_key *k)
+key_taken(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t *sig)
 {
-	return rte_hash_lookup(s->h, k) >= 0;
+	*sig = rte_hash_hash(s->h, k);
+	return rte_hash_lookup_with_hash(s->h, k, *sig) >= 0;
 }
 
 struct gw_tcp_conn *
@@ -790,6 +825,7 @@ gw_tcp_connect(struct gw_tcp_stack *s, const struct gw_tcp_addr *local,
 	struct gw_tcp_conn *c;
 	struct gw_tcp_tuple t;
 	unsigned int range, tries;
+	hash_sig_t sig = 0;
 	int dummy;
 
 	if (err == NULL)
@@ -806,7 +842,7 @@ gw_tcp_connect(struct gw_tcp_stack *s, const struct gw_tcp_addr *local,
 	k.rport = remote->port;
 	if (local->port != 0) {
 		k.lport = local->port;
-		if (key_taken(s, &k)) {
+		if (key_taken(s, &k, &sig)) {
 			*err = -EADDRINUSE;
 			return NULL;
 		}
@@ -820,7 +856,7 @@ gw_tcp_connect(struct gw_tcp_stack *s, const struct gw_tcp_addr *local,
 			if (p % s->n_workers != s->worker_id)
 				continue;
 			k.lport = p;
-			if (!key_taken(s, &k))
+			if (!key_taken(s, &k, &sig))
 				break;
 		}
 		if (tries == range) {
@@ -828,7 +864,7 @@ gw_tcp_connect(struct gw_tcp_stack *s, const struct gw_tcp_addr *local,
 			return NULL;
 		}
 	}
-	c = tcp_conn_alloc(s, &k);
+	c = tcp_conn_alloc(s, &k, sig);
 	if (c == NULL) {
 		TCP_CNT(s, drop_tcp_conn_full);
 		*err = -ENOMEM;
@@ -842,7 +878,7 @@ gw_tcp_connect(struct gw_tcp_stack *s, const struct gw_tcp_addr *local,
 	memcpy(t.raddr, k.raddr, 16);
 	t.lport = k.lport;
 	t.rport = k.rport;
-	c->iss = gw_tcp_isn(s->key_isn, &t, s->now_us);
+	c->iss = gw_tcp_isn_ts(s->key_isn, &t, s->now_us, &c->ts_offset);
 	c->snd_una = c->iss;
 	c->snd_nxt = c->iss + 1;
 	c->snd_max = c->iss + 1;

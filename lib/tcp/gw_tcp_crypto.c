@@ -144,10 +144,20 @@ tuple_msg(uint8_t msg[MSG_MAX], uint8_t domain, const struct gw_tcp_tuple *t)
 uint32_t
 gw_tcp_isn(const uint8_t key[16], const struct gw_tcp_tuple *t, uint64_t now_us)
 {
+	return gw_tcp_isn_ts(key, t, now_us, NULL);
+}
+
+uint32_t
+gw_tcp_isn_ts(const uint8_t key[16], const struct gw_tcp_tuple *t, uint64_t now_us,
+	uint32_t *ts_offset)
+{
 	uint8_t msg[MSG_MAX];
 	size_t n = tuple_msg(msg, DOM_ISN, t);
+	uint64_t h = gw_siphash24(key, msg, n);
 
-	return (uint32_t)(now_us / 4) + (uint32_t)gw_siphash24(key, msg, n);
+	if (ts_offset != NULL)
+		*ts_offset = (uint32_t)(h >> 32);
+	return (uint32_t)(now_us / 4) + (uint32_t)h;
 }
 
 static void

@@ -33,6 +33,14 @@ struct gw_tcp_tuple {
 
 /* RFC 6528 ISN: (now_us / 4) + siphash(key, tuple). */
 uint32_t gw_tcp_isn(const uint8_t key[16], const struct gw_tcp_tuple *t, uint64_t now_us);
+/*
+ * The same ISN, and from the other half of the same hash a per-connection
+ * timestamp offset (RFC 7323 §5.4) into *@ts_offset (when not NULL): one
+ * SipHash for both. The offset depends on the tuple only, so a SYN cookie's
+ * timestamps and the connection made from the cookie agree.
+ */
+uint32_t gw_tcp_isn_ts(const uint8_t key[16], const struct gw_tcp_tuple *t, uint64_t now_us,
+	uint32_t *ts_offset);
 
 /*
  * MSS values a cookie can carry (index 0..7), ascending. A peer MSS below

@@ -293,8 +293,8 @@ passive_accept(struct gw_tcp_conn *c)
 /* ---- LISTEN ---- */
 
 static struct gw_tcp_conn *
-cookie_accept(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct gw_tcp_seg *g,
-	int li)
+cookie_accept(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig,
+	const struct gw_tcp_seg *g, int li)
 {
 	struct gw_tcp_tuple t;
 	struct gw_tcp_conn *c;
@@ -309,12 +309,13 @@ cookie_accept(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct g
 		TCP_CNT(s, tcp_syncookies_failed);
 		return NULL;
 	}
-	c = tcp_conn_alloc(s, k);
+	c = tcp_conn_alloc(s, k, sig);
 	if (c == NULL) {
 		TCP_CNT(s, drop_tcp_conn_full);
 		return NULL;
 	}
 	tcp_conn_init_params(c);
+	gw_tcp_isn_ts(s->key_isn, &t, 0, &c->ts_offset);
 	if (g->has_ts && s->p.timestamps)
 		gw_tcp_cookie_ts_decode(g->tsecr, &ws, &sack);
 	syn.flags = TH_SYN;
@@ -355,7 +356,7 @@ send_cookie(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct gw_
 	tuple_of(k, &t);
 	iss = gw_tcp_cookie_make(s->key_cookie, &t, g->seq, g->has_mss ? g->mss : 0, s->now_us);
 	if (g->has_ts && s->p.timestamps) {
-		ts_offset = gw_tcp_isn(s->key_cookie, &t, 0);
+		gw_tcp_isn_ts(s->key_isn, &t, 0, &ts_offset);
 		tsval = gw_tcp_cookie_ts(s->now_ms + ts_offset,
 			g->has_ws && s->p.window_scaling ? g->ws : 15, g->sack_ok && s->p.sack);
 	}
@@ -396,8 +397,8 @@ cookie_candidate(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struc
 }
 
 static void
-listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct gw_tcp_seg *g,
-	struct rte_mbuf *m)
+listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig,
+	struct gw_tcp_seg *g, struct rte_mbuf *m)
 {
 	struct gw_tcp_conn *c;
 	struct gw_tcp_tuple t;
@@ -415,7 +416,7 @@ listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct gw_tcp_s
 	if (g->flags & TH_ACK) {
 		/* A third segment whose SYN got a cookie; anything else is answered with RST. */
 		if (!(g->flags & TH_SYN) && cookies_recent(s)) {
-			c = cookie_accept(s, k, g, li);
+			c = cookie_accept(s, k, sig, g, li);
 			if (c != NULL) {
 				if (!passive_accept(c))
 					goto drop;
@@ -436,7 +437,7 @@ listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct gw_tcp_s
 			TCP_CNT(s, drop_tcp_syn_backlog);
 		goto drop;
 	}
-	c = tcp_conn_alloc(s, k);
+	c = tcp_conn_alloc(s, k, sig);
 	if (c == NULL) {
 		TCP_CNT(s, drop_tcp_conn_full);
 		goto drop;
@@ -448,7 +449,7 @@ listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct gw_tcp_s
 	c->irs = g->seq;
 	c->rcv_nxt = g->seq + 1;
 	tuple_of(k, &t);
-	c->iss = gw_tcp_isn(s->key_isn, &t, s->now_us);
+	c->iss = gw_tcp_isn_ts(s->key_isn, &t, s->now_us, &c->ts_offset);
 	c->snd_una = c->iss;
 	c->snd_nxt = c->snd_max = c->snd_end = c->iss + 1;
 	c->snd_wnd = g->wnd;    /* never scaled in a SYN (RFC 7323 §2.2) */
@@ -801,7 +802,7 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 
 		TCP_CNT(s, tcp_time_wait_reused);
 		tcp_conn_destroy(c);
-		listen_input(s, &k, g, m);
+		listen_input(s, &k, rte_hash_hash(s->h, &k), g, m);
 		return;
 	}
 	if (c->state == GW_TCP_SYN_RECEIVED && !(c->flags & CF_PASSIVE) &&
@@ -1011,8 +1012,7 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 		fin_received(c);
 	} else if ((g->flags & TH_FIN) && c->state == GW_TCP_TIME_WAIT) {
 		/* A retransmitted FIN: ACK it and restart the 2 MSL timer. */
-		c->t_keep = s->now_us + (uint64_t)s->p.time_wait_ms * 1000;
-		tcp_timer_update(c);
+		tcp_time_wait_restart(c);
 		tcp_send_ack(c);
 		goto drop;
 	} else if ((g->flags & TH_FIN) && (c->flags & CF_EOF_SEEN)) {
@@ -1047,6 +1047,7 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 	const struct rte_tcp_hdr *th;
 	unsigned int hlen;
 	void *data, *cd = NULL;
+	hash_sig_t sig;
 	uint64_t ol;
 
 	TCP_CNT(s, tcp_rx_segs);
@@ -1093,7 +1094,8 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 		memcpy(k.laddr, ip6->dst_addr, 16);
 		memcpy(k.raddr, ip6->src_addr, 16);
 	}
-	if (rte_hash_lookup_data(s->h, &k, &cd) < 0) {
+	sig = rte_hash_hash(s->h, &k);
+	if (rte_hash_lookup_with_hash_data(s->h, &k, sig, &cd) < 0) {
 		cd = NULL;
 		/* Not ours: maybe another worker's (a stray), unless it may be a cookie's ACK. */
 		if (s->stray != NULL && !(g.flags & TH_SYN) && !cookie_candidate(s, &k, &g) &&
@@ -1111,7 +1113,7 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 	if (cd != NULL)
 		conn_input(cd, &g, m);
 	else
-		listen_input(s, &k, &g, m);
+		listen_input(s, &k, sig, &g, m);
 out:
 	tcp_reap(s);
 	return;

@@ -143,6 +143,7 @@ struct gw_tcp_conn {
 	const struct gw_tcp_conn_ops *ops;
 	void *ctx;
 	struct gw_tcp_conn *znext;      /* zombie list */
+	struct gw_tcp_conn *tw_next, *tw_prev;  /* TIME-WAIT FIFO (expiry in t_keep) */
 	uint32_t retransmits;
 	uint32_t idx;
 };
@@ -174,6 +175,13 @@ struct gw_tcp_stack {
 	uint32_t n_free;
 	struct gw_timer_wheel *wheel;
 	struct gw_tcp_conn *zombies;
+	/*
+	 * TIME-WAIT connections in the order they entered it: one duration for
+	 * all, so the list is in expiry order and expiring is O(1) per
+	 * connection, with no wheel entry turning round for 60 s.
+	 */
+	struct gw_tcp_conn *tw_head, *tw_tail;
+	uint32_t n_time_wait;
 	uint8_t key_isn[16], key_cookie[16];
 	uint32_t chack_sec, chack_count;
 	uint64_t cookie_last_us;        /* last SYN cookie sent (0 = never) */
@@ -218,11 +226,14 @@ tcp_flight(const struct gw_tcp_conn *c)
 /* gw_tcp.c */
 void tcp_timer_update(struct gw_tcp_conn *c);
 void tcp_set_rtx(struct gw_tcp_conn *c);
-struct gw_tcp_conn *tcp_conn_alloc(struct gw_tcp_stack *s, const struct gw_tcp_key *k);
+/* @sig: rte_hash_hash() of @k, computed once by the caller. */
+struct gw_tcp_conn *tcp_conn_alloc(struct gw_tcp_stack *s, const struct gw_tcp_key *k,
+	hash_sig_t sig);
 void tcp_conn_destroy(struct gw_tcp_conn *c);
 void tcp_notify(struct gw_tcp_conn *c, enum gw_tcp_event ev, int err);
 void tcp_conn_reset_by_peer(struct gw_tcp_conn *c, int err);
 void tcp_enter_time_wait(struct gw_tcp_conn *c);
+void tcp_time_wait_restart(struct gw_tcp_conn *c);
 void tcp_set_state(struct gw_tcp_conn *c, uint8_t state);
 void tcp_conn_init_params(struct gw_tcp_conn *c);
 void tcp_chain_free(struct rte_mbuf *m);
