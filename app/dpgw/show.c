@@ -272,6 +272,96 @@ show_flows(const json_t *args, void *arg, char *err, size_t errlen)
 		"total", total);
 }
 
+/* Runs on the worker: its TCP connections (up to max) and counts. */
+struct tcp_dump {
+	uint32_t max, n, conns, half_open, time_wait;
+	bool has_stack;
+	struct gw_tcp_info e[];
+};
+
+static void
+tcp_dump_fn(struct gw_worker *w, void *arg)
+{
+	struct tcp_dump *d = arg;
+	struct gw_tcp_stack *s = gw_worker_tcp(w);
+
+	d->has_stack = s != NULL;
+	if (s == NULL)
+		return;
+	d->n = gw_tcp_stack_dump(s, d->e, d->max);
+	d->conns = gw_tcp_stack_conns(s);
+	d->half_open = gw_tcp_stack_half_open(s);
+	d->time_wait = gw_tcp_stack_time_wait(s);
+}
+
+static json_t *
+tcp_conn_json(unsigned int w, const struct gw_tcp_info *e)
+{
+	return json_pack("{s:i, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}",
+		"worker", (int)w,
+		"local", endpoint_json(e->local.family, e->local.ip, e->local.port),
+		"remote", endpoint_json(e->remote.family, e->remote.ip, e->remote.port),
+		"state", gw_tcp_state_name(e->state),
+		"snd_queued", (json_int_t)e->snd_queued, "rcv_queued", (json_int_t)e->rcv_queued,
+		"cwnd", (json_int_t)e->cwnd, "snd_wnd", (json_int_t)e->snd_wnd,
+		"srtt_us", (json_int_t)e->srtt_us, "rto_ms", (json_int_t)e->rto_ms,
+		"retransmits", (json_int_t)e->retransmits, "idle_ms", (json_int_t)e->idle_ms,
+		"mss", (int)e->mss);
+}
+
+static json_t *
+show_tcp(const json_t *args, void *arg, char *err, size_t errlen)
+{
+	struct gw_app *app = arg;
+	const json_t *lj = json_object_get(args, "limit");
+	json_t *workers = json_array(), *list = json_array();
+	json_int_t limit = FLOWS_DEFAULT_LIMIT, total = 0;
+
+	if (lj != NULL && (!json_is_integer(lj) || json_integer_value(lj) < 0 ||
+			json_integer_value(lj) > FLOWS_MAX_LIMIT)) {
+		json_decref(workers);
+		json_decref(list);
+		snprintf(err, errlen, "limit: expected an integer 0..%d", FLOWS_MAX_LIMIT);
+		return NULL;
+	}
+	if (lj != NULL)
+		limit = json_integer_value(lj);
+	for (unsigned int w = 0; w < app->n_workers; w++) {
+		uint32_t max = (uint32_t)(limit - (json_int_t)json_array_size(list));
+		/* Heap, not stack: on timeout the worker may still write it later. */
+		struct tcp_dump *d = calloc(1, sizeof(*d) + max * sizeof(d->e[0]));
+		int rc;
+
+		if (d == NULL) {
+			json_decref(workers);
+			json_decref(list);
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		d->max = max;
+		rc = gw_worker_call(app->workers[w], tcp_dump_fn, d, 1000);
+		if (rc != 0) {
+			/* Leaked on purpose: the worker may still write it. */
+			json_decref(workers);
+			json_decref(list);
+			snprintf(err, errlen, "worker %u did not answer: %s", w, strerror(-rc));
+			return NULL;
+		}
+		if (!d->has_stack) {
+			free(d);
+			continue;
+		}
+		total += d->conns;
+		json_array_append_new(workers, json_pack("{s:i, s:I, s:I, s:I}", "worker", (int)w,
+			"conns", (json_int_t)d->conns, "half_open", (json_int_t)d->half_open,
+			"time_wait", (json_int_t)d->time_wait));
+		for (uint32_t i = 0; i < d->n && i < max; i++)
+			json_array_append_new(list, tcp_conn_json(w, &d->e[i]));
+		free(d);
+	}
+	return json_pack("{s:o, s:o, s:I}", "workers", workers, "conns", list, "total", total);
+}
+
 static const char *const path_types[] = {"PathPrefix", "Exact", "RegularExpression"};
 static const char *const be_states[] = {"ok", "invalid", "no-endpoints"};
 
@@ -480,6 +570,8 @@ gw_app_admin_register(struct gw_app *app, struct gw_admin *admin)
 			show_routes },
 		{ "show flows", "/dpgw/flows", "L4 (TCP/UDP) flows of every worker; args: limit",
 			show_flows },
+		{ "show tcp", "/dpgw/tcp", "connections of every worker's TCP stack; args: limit",
+			show_tcp },
 		{ "show generation", "/dpgw/generation", "live generation and what each worker saw",
 			show_generation },
 		{ "reload", NULL, "re-read the configuration file (reloadable keys)", do_reload },

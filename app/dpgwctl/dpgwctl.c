@@ -53,6 +53,8 @@ static const char usage_text[] =
 	"  show flows [--limit N]      L4 (TCP/UDP) NAT flows of every worker: client, VIP,\n"
 	"                              backend, SNAT address, state, idle time; at most N\n"
 	"                              (default 1000) over all workers\n"
+	"  show tcp [--limit N]        connections of the workers' TCP stacks (dpgw-tcp-echo):\n"
+	"                              endpoints, state, queues, cwnd, RTT, RTO, retransmits\n"
 	"  show routes                 routes, local addresses and VIPs of the live generation,\n"
 	"                              then the compiled Gateway API tables (HTTP rules per\n"
 	"                              listener in precedence order, L4 services)\n"
@@ -75,7 +77,7 @@ static const char usage_text[] =
 	"  -A, --all-namespaces        get: objects in every namespace\n"
 	"  -a, --all                   show stats: show zero counters too\n"
 	"  -w, --worker N              show stats: only worker N\n"
-	"      --limit N               show flows: at most N flows (0..100000, default 1000)\n"
+	"      --limit N               show flows / tcp: at most N rows (0..100000, default 1000)\n"
 	"  -h, --help                  this text\n"
 	"  -V, --version               print the version\n"
 	"\n"
@@ -286,6 +288,7 @@ show_command(const char *what)
 	static const char *const neigh[] = { "neigh", "neighbours", "neighbors", "arp", NULL };
 	static const char *const routes[] = { "routes", "route", NULL };
 	static const char *const flows[] = { "flows", "flow", "conntrack", NULL };
+	static const char *const tcp[] = { "tcp", "connections", "conns", NULL };
 	static const char *const gen[] = { "generation", "gen", NULL };
 	static const char *const gw[] = { "gateway", "gw", "translator", NULL };
 
@@ -299,6 +302,8 @@ show_command(const char *what)
 		return "show routes";
 	if (word_in(what, flows))
 		return "show flows";
+	if (word_in(what, tcp))
+		return "show tcp";
 	if (word_in(what, gen))
 		return "show generation";
 	if (word_in(what, gw))
@@ -434,11 +439,11 @@ main(int argc, char **argv)
 
 	if (strcmp(argv[0], "show") == 0) {
 		if (nargs != 2)
-			usage_error(nargs < 2 ? "show what? ports, stats, neigh, routes, flows or "
+			usage_error(nargs < 2 ? "show what? ports, stats, neigh, routes, flows, tcp or "
 				"generation" : "too many arguments to show");
 		cmd = show_command(argv[1]);
 		if (cmd == NULL)
-			usage_error("cannot show \"%s\"; try ports, stats, neigh, routes, flows or "
+			usage_error("cannot show \"%s\"; try ports, stats, neigh, routes, flows, tcp or "
 				"generation", argv[1]);
 	} else if (strcmp(argv[0], "get") == 0) {
 		if (nargs < 2) {
@@ -466,8 +471,8 @@ main(int argc, char **argv)
 	}
 	if ((so.all || worker_set) && strcmp(cmd, "show stats") != 0)
 		usage_error("--all and --worker go with show stats");
-	if (limit >= 0 && strcmp(cmd, "show flows") != 0)
-		usage_error("--limit goes with show flows");
+	if (limit >= 0 && strcmp(cmd, "show flows") != 0 && strcmp(cmd, "show tcp") != 0)
+		usage_error("--limit goes with show flows and show tcp");
 	if ((go.ns != NULL || go.all_ns || out == OUT_WIDE) && strcmp(cmd, "get") != 0)
 		usage_error("-n, -A and -o wide go with get");
 	if (go.ns != NULL && go.all_ns)

@@ -564,6 +564,83 @@ print_flows(const json_t *data)
 	table_free(t);
 }
 
+/*
+ * One line of counts, then the connections:
+ *   2 connections (worker 0: 2, 0 half-open, 1 in TIME-WAIT)
+ */
+static void
+print_tcp(const json_t *data)
+{
+	static const char *const head[] = { "WORKER", "LOCAL", "REMOTE", "STATE", "SNDQ", "RCVQ",
+		"CWND", "SRTT", "RTO", "RETX", "IDLE", NULL };
+	const json_t *ws = json_object_get(data, "workers");
+	const json_t *cs = json_object_get(data, "conns");
+	json_int_t total = 0, id, n, ho, tw, us, ms;
+	struct table *t;
+	char buf[32];
+	size_t i;
+
+	if (!jint(data, "total", &total))
+		total = (json_int_t)json_array_size(cs);
+	if (json_array_size(ws) == 0) {
+		printf("no TCP stack runs here (dpgw-tcp-echo has one per worker)\n");
+		return;
+	}
+	printf("%" JSON_INTEGER_FORMAT " connection%s", total, total == 1 ? "" : "s");
+	for (i = 0; i < json_array_size(ws); i++) {
+		const json_t *w = json_array_get(ws, i);
+
+		if (!jint(w, "worker", &id))
+			id = (json_int_t)i;
+		if (!jint(w, "conns", &n))
+			n = 0;
+		if (!jint(w, "half_open", &ho))
+			ho = 0;
+		if (!jint(w, "time_wait", &tw))
+			tw = 0;
+		printf("%sworker %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT ", %"
+			JSON_INTEGER_FORMAT " half-open, %" JSON_INTEGER_FORMAT " in TIME-WAIT",
+			i == 0 ? " (" : "; ", id, n, ho, tw);
+	}
+	printf(")\n");
+	if (json_array_size(cs) == 0)
+		return;
+	if ((json_int_t)json_array_size(cs) < total)
+		printf("showing the first %zu (--limit N shows more)\n", json_array_size(cs));
+	t = table_new(NELEM(head) - 1);
+	t->right[0] = t->right[4] = t->right[5] = t->right[6] = true;
+	t->right[7] = t->right[8] = t->right[9] = t->right[10] = true;
+	table_header(t, head);
+	for (i = 0; i < json_array_size(cs); i++) {
+		const json_t *c = json_array_get(cs, i);
+
+		table_row(t, ROW_DATA);
+		cell_int(t, 0, c, "worker");
+		cell_json(t, 1, json_object_get(c, "local"));
+		cell_json(t, 2, json_object_get(c, "remote"));
+		cell_json(t, 3, json_object_get(c, "state"));
+		cell_int(t, 4, c, "snd_queued");
+		cell_int(t, 5, c, "rcv_queued");
+		cell_int(t, 6, c, "cwnd");
+		if (jint(c, "srtt_us", &us)) {
+			snprintf(buf, sizeof(buf), "%.1fms", (double)us / 1000.0);
+			table_cell(t, 7, "%s", buf);
+		}
+		if (jint(c, "rto_ms", &ms)) {
+			fmt_ms(buf, sizeof(buf), ms);
+			table_cell(t, 8, "%s", buf);
+		}
+		cell_int(t, 9, c, "retransmits");
+		if (jint(c, "idle_ms", &ms)) {
+			fmt_ms(buf, sizeof(buf), ms);
+			table_cell(t, 10, "%s", buf);
+		}
+	}
+	putchar('\n');
+	table_print(t, "");
+	table_free(t);
+}
+
 static void print_gateway_tables(const json_t *data);
 
 static void
@@ -1555,6 +1632,8 @@ print_data(const char *cmd, const json_t *data, enum output out, const struct st
 		print_routes(data);
 	} else if (strcmp(cmd, "show flows") == 0) {
 		print_flows(data);
+	} else if (strcmp(cmd, "show tcp") == 0) {
+		print_tcp(data);
 	} else if (strcmp(cmd, "show generation") == 0) {
 		print_generation(data);
 	} else if (strcmp(cmd, "show gateway") == 0) {

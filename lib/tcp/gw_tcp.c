@@ -1109,4 +1109,27 @@ gw_tcp_conn_info(const struct gw_tcp_conn *c, struct gw_tcp_info *o)
 	o->retransmits = c->retransmits;
 	o->snd_queued = snd_queued(c);
 	o->rcv_queued = c->rq_bytes;
+	o->idle_ms = c->s->now_ms - c->last_rx_ms;
+	o->backoff = c->backoff;
+}
+
+unsigned int
+gw_tcp_stack_dump(const struct gw_tcp_stack *s, struct gw_tcp_info *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < s->max_conns && n < max; i++) {
+		const struct gw_tcp_conn *c = &s->conns[i];
+
+		if (c->state == GW_TCP_CLOSED || (c->flags & CF_DEAD))
+			continue;
+		gw_tcp_conn_info(c, &out[n++]);
+	}
+	return n;
+}
+
+uint32_t
+gw_tcp_stack_time_wait(const struct gw_tcp_stack *s)
+{
+	return s->n_time_wait;
 }

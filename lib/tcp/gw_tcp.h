@@ -261,7 +261,19 @@ struct gw_tcp_info {
 	bool ts, sack;
 	uint32_t retransmits;           /* segments retransmitted on this conn */
 	uint32_t snd_queued, rcv_queued;/* bytes on the send / paused receive queues */
+	uint32_t idle_ms;               /* since the last segment received */
+	uint8_t backoff;                /* RTO doublings in a row */
 };
 void gw_tcp_conn_info(const struct gw_tcp_conn *c, struct gw_tcp_info *out);
+
+/*
+ * Copy the info of up to @max connections (any state, TIME-WAIT included)
+ * into @out; returns how many. For operators (dpgwctl show tcp): a walk of
+ * the connection array, not for the packet path.
+ */
+unsigned int gw_tcp_stack_dump(const struct gw_tcp_stack *s, struct gw_tcp_info *out,
+	unsigned int max);
+/* Connections in TIME-WAIT. */
+uint32_t gw_tcp_stack_time_wait(const struct gw_tcp_stack *s);
 
 #endif /* GW_TCP_H */
