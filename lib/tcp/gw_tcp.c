@@ -615,12 +615,14 @@ keep_timeout(struct gw_tcp_conn *c)
 		tcp_conn_destroy(c);
 		return;
 	}
-	if (c->state == GW_TCP_FIN_WAIT_2) {
+	if (c->state == GW_TCP_FIN_WAIT_2 && (c->flags & CF_DETACHED)) {
 		/* Orphaned FIN-WAIT-2 gives up (Linux tcp_fin_timeout). */
 		tcp_conn_destroy(c);
 		return;
 	}
-	if (!(c->flags & CF_KEEPALIVE) || c->state != GW_TCP_ESTABLISHED) {
+	/* Keepalive runs while we may still receive: ESTABLISHED and a half-closed FIN-WAIT-2. */
+	if (!(c->flags & CF_KEEPALIVE) || (c->state != GW_TCP_ESTABLISHED &&
+			c->state != GW_TCP_FIN_WAIT_2)) {
 		c->t_keep = 0;
 		return;
 	}

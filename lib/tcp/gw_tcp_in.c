@@ -945,11 +945,18 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 			uint32_t seq = g->seq, len = g->len;
 
 			if (SEQ_LT(seq, c->rcv_nxt)) {
+				/* Old bytes in front (a retransmission); all of them when only its FIN is new. */
 				uint32_t d = c->rcv_nxt - seq;
 
-				m = chain_adj(m, d);
+				if (d >= len) {
+					rte_pktmbuf_free(m);
+					m = NULL;
+					len = 0;
+				} else {
+					m = chain_adj(m, d);
+					len -= d;
+				}
 				seq = c->rcv_nxt;
-				len -= d;
 			}
 			if (len > 0 && SEQ_GT(seq + len, c->rcv_nxt + wnd)) {
 				len = c->rcv_nxt + wnd - seq;
@@ -958,7 +965,9 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 			}
 			if (len > c->rcv_mss)
 				c->rcv_mss = (uint16_t)RTE_MIN(len, 65535u);
-			if (seq == c->rcv_nxt) {
+			if (m == NULL) {
+				c->flags |= CF_ACK_NOW;         /* a duplicate: tell the peer where we are */
+			} else if (seq == c->rcv_nxt) {
 				bool had_ooo = c->ooo != NULL;
 
 				if (c->rq_head != NULL &&
