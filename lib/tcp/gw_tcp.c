@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <rte_hash.h>
+#include <rte_ip.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_errno.h>
@@ -266,6 +267,40 @@ uint32_t
 gw_tcp_stack_half_open(const struct gw_tcp_stack *s)
 {
 	return s->half_open;
+}
+
+/*
+ * One's-complement sum (16 bits, host order as rte_raw_cksum() gives it) of
+ * @len bytes of chain @m from @off. Not rte_raw_cksum_mbuf(): in 22.11 it
+ * cuts a segment's partial sum to 16 bits before swapping the bytes of a
+ * segment that starts at an odd offset, so a chain of odd-length mbufs (a
+ * proxy forwarding what it received) got a wrong checksum. Each piece here
+ * is reduced first, then swapped when it starts at an odd position.
+ */
+uint16_t
+tcp_chain_cksum(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	uint32_t sum = 0, done = 0;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (m != NULL && len > 0) {
+		uint32_t n = RTE_MIN(len, (uint32_t)m->data_len - off);
+		uint16_t p = rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const void *, off), n);
+
+		if (done & 1)
+			p = rte_bswap16(p);
+		sum += p;
+		done += n;
+		len -= n;
+		off = 0;
+		m = m->next;
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
 }
 
 void

@@ -90,11 +90,12 @@ static bool
 cksum_ok(struct rte_mbuf *m, int family, uint16_t l3_off, uint16_t l4_off, uint16_t l4_len)
 {
 	const void *ip = rte_pktmbuf_mtod_offset(m, const void *, l3_off);
-	uint16_t raw = 0;
+	uint16_t raw;
 	uint32_t sum;
 
-	if (rte_raw_cksum_mbuf(m, l4_off, l4_len, &raw) < 0)
+	if (m->pkt_len < (uint32_t)l4_off + l4_len)
 		return false;
+	raw = tcp_chain_cksum(m, l4_off, l4_len);
 	if (family == AF_INET) {
 		const struct rte_ipv4_hdr *ip4 = ip;
 		uint32_t ps = 0;

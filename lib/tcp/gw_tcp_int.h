@@ -237,6 +237,7 @@ void tcp_time_wait_restart(struct gw_tcp_conn *c);
 void tcp_set_state(struct gw_tcp_conn *c, uint8_t state);
 void tcp_conn_init_params(struct gw_tcp_conn *c);
 void tcp_chain_free(struct rte_mbuf *m);
+uint16_t tcp_chain_cksum(const struct rte_mbuf *m, uint32_t off, uint32_t len);
 uint32_t tcp_rcv_window(struct gw_tcp_conn *c);
 int tcp_find_listener(struct gw_tcp_stack *s, int family, const uint8_t *addr, uint16_t port);
 void tcp_rtt_sample(struct gw_tcp_conn *c, uint32_t rtt_ms);

@@ -87,7 +87,7 @@ finish_and_send(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct rte_m
 	uint32_t tcplen = m->pkt_len - iplen;
 	uint8_t *ipp = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t sum;
-	uint16_t phdr, raw = 0;
+	uint16_t phdr, raw;
 	int rc;
 
 	if (k->family == AF_INET) {
@@ -110,7 +110,7 @@ finish_and_send(struct gw_tcp_stack *s, const struct gw_tcp_key *k, struct rte_m
 			(k->family == AF_INET ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
 	} else {
 		th->cksum = 0;
-		rte_raw_cksum_mbuf(m, iplen, tcplen, &raw);
+		raw = tcp_chain_cksum(m, iplen, tcplen);
 		sum = (uint32_t)phdr + raw;
 		sum = (sum & 0xffff) + (sum >> 16);
 		sum = (sum & 0xffff) + (sum >> 16);
