@@ -28,10 +28,11 @@
  * application receives GW_TCP_EV_CLOSED or calls gw_tcp_close() or
  * gw_tcp_abort(). After that the stack may keep the connection (FIN
  * sequence, TIME-WAIT) but never calls the application about it again.
- * Callbacks run from gw_tcp_input(), gw_tcp_stack_advance() or, for
- * GW_TCP_EV_SENT only, never from inside an API call the application made;
- * an application may call any API function from a callback, including
- * close/abort of the connection the callback is about.
+ * Callbacks run from gw_tcp_input() and gw_tcp_stack_advance(), and from
+ * gw_tcp_resume() (on_data with what was queued while paused, then EV_EOF
+ * if the FIN came meanwhile); no other API call makes one. An application
+ * may call any API function from a callback, including close/abort of the
+ * connection the callback is about.
  *
  * Addresses are in network byte order; ports in host order.
  */
