@@ -182,6 +182,50 @@ show_neigh(const json_t *args, void *arg, char *err, size_t errlen)
 	return json_pack("{s:o}", "neighbours", list);
 }
 
+/* show flows / show tcp: "limit" (rows over all workers), 0..FLOWS_MAX_LIMIT. */
+static int
+limit_arg(const json_t *args, json_int_t *limit, char *err, size_t errlen)
+{
+	const json_t *lj = json_object_get(args, "limit");
+
+	*limit = FLOWS_DEFAULT_LIMIT;
+	if (lj == NULL)
+		return 0;
+	if (!json_is_integer(lj) || json_integer_value(lj) < 0 ||
+			json_integer_value(lj) > FLOWS_MAX_LIMIT) {
+		snprintf(err, errlen, "limit: expected an integer 0..%d", FLOWS_MAX_LIMIT);
+		return -EINVAL;
+	}
+	*limit = json_integer_value(lj);
+	return 0;
+}
+
+/*
+ * Run @fn on worker @w over a fresh zeroed buffer of @size bytes whose first
+ * member is the uint32_t row limit (@max). The buffer is on the heap, not
+ * the stack: when the worker does not answer in time it may still write it
+ * later, so it is then left allocated on purpose. NULL with @err on failure.
+ */
+static void *
+worker_dump(struct gw_app *app, unsigned int w, void (*fn)(struct gw_worker *, void *),
+	size_t size, uint32_t max, char *err, size_t errlen)
+{
+	uint32_t *d = calloc(1, size);
+	int rc;
+
+	if (d == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	*d = max;
+	rc = gw_worker_call(app->workers[w], fn, d, 1000);
+	if (rc != 0) {
+		snprintf(err, errlen, "worker %u did not answer: %s", w, strerror(-rc));
+		return NULL;
+	}
+	return d;
+}
+
 /* Runs on the worker: copy up to max of its L4 flows, and count them. */
 struct flow_dump {
 	uint32_t max, n, total, capacity;
@@ -215,38 +259,21 @@ static json_t *
 show_flows(const json_t *args, void *arg, char *err, size_t errlen)
 {
 	struct gw_app *app = arg;
-	const json_t *lj = json_object_get(args, "limit");
-	json_t *workers = json_array(), *list = json_array();
-	json_int_t limit = FLOWS_DEFAULT_LIMIT, total = 0;
+	json_t *workers, *list;
+	json_int_t limit, total = 0;
 
-	if (lj != NULL && (!json_is_integer(lj) || json_integer_value(lj) < 0 ||
-			json_integer_value(lj) > FLOWS_MAX_LIMIT)) {
-		json_decref(workers);
-		json_decref(list);
-		snprintf(err, errlen, "limit: expected an integer 0..%d", FLOWS_MAX_LIMIT);
+	if (limit_arg(args, &limit, err, errlen) != 0)
 		return NULL;
-	}
-	if (lj != NULL)
-		limit = json_integer_value(lj);
+	workers = json_array();
+	list = json_array();
 	for (unsigned int w = 0; w < app->n_workers; w++) {
 		uint32_t max = (uint32_t)(limit - (json_int_t)json_array_size(list));
-		/* Heap, not stack: on timeout the worker may still write it later. */
-		struct flow_dump *d = calloc(1, sizeof(*d) + max * sizeof(d->e[0]));
-		int rc;
+		struct flow_dump *d = worker_dump(app, w, flow_dump_fn,
+			sizeof(*d) + max * sizeof(d->e[0]), max, err, errlen);
 
 		if (d == NULL) {
 			json_decref(workers);
 			json_decref(list);
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-		d->max = max;
-		rc = gw_worker_call(app->workers[w], flow_dump_fn, d, 1000);
-		if (rc != 0) {
-			/* Leaked on purpose: the worker may still write it. */
-			json_decref(workers);
-			json_decref(list);
-			snprintf(err, errlen, "worker %u did not answer: %s", w, strerror(-rc));
 			return NULL;
 		}
 		total += d->total;
@@ -313,38 +340,21 @@ static json_t *
 show_tcp(const json_t *args, void *arg, char *err, size_t errlen)
 {
 	struct gw_app *app = arg;
-	const json_t *lj = json_object_get(args, "limit");
-	json_t *workers = json_array(), *list = json_array();
-	json_int_t limit = FLOWS_DEFAULT_LIMIT, total = 0;
+	json_t *workers, *list;
+	json_int_t limit, total = 0;
 
-	if (lj != NULL && (!json_is_integer(lj) || json_integer_value(lj) < 0 ||
-			json_integer_value(lj) > FLOWS_MAX_LIMIT)) {
-		json_decref(workers);
-		json_decref(list);
-		snprintf(err, errlen, "limit: expected an integer 0..%d", FLOWS_MAX_LIMIT);
+	if (limit_arg(args, &limit, err, errlen) != 0)
 		return NULL;
-	}
-	if (lj != NULL)
-		limit = json_integer_value(lj);
+	workers = json_array();
+	list = json_array();
 	for (unsigned int w = 0; w < app->n_workers; w++) {
 		uint32_t max = (uint32_t)(limit - (json_int_t)json_array_size(list));
-		/* Heap, not stack: on timeout the worker may still write it later. */
-		struct tcp_dump *d = calloc(1, sizeof(*d) + max * sizeof(d->e[0]));
-		int rc;
+		struct tcp_dump *d = worker_dump(app, w, tcp_dump_fn,
+			sizeof(*d) + max * sizeof(d->e[0]), max, err, errlen);
 
 		if (d == NULL) {
 			json_decref(workers);
 			json_decref(list);
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-		d->max = max;
-		rc = gw_worker_call(app->workers[w], tcp_dump_fn, d, 1000);
-		if (rc != 0) {
-			/* Leaked on purpose: the worker may still write it. */
-			json_decref(workers);
-			json_decref(list);
-			snprintf(err, errlen, "worker %u did not answer: %s", w, strerror(-rc));
 			return NULL;
 		}
 		if (!d->has_stack) {
