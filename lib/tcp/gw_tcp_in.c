@@ -824,7 +824,7 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 
 	/* RFC 7323 §3.2: once negotiated, a non-RST segment without TSopt is dropped. */
 	if (c->ts_ok && !g->has_ts && !(g->flags & TH_RST) && c->state != GW_TCP_SYN_RECEIVED) {
-		TCP_CNT(s, drop_tcp_paws);
+		TCP_CNT(s, drop_tcp_no_ts);
 		goto drop;
 	}
 	/* PAWS (RFC 7323 §5.3): an old timestamp makes the segment unacceptable. */

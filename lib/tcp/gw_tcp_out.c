@@ -337,11 +337,18 @@ tcp_send_seg(struct gw_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 	win = tcp_rcv_window(c);
 	if (SEQ_GT(c->rcv_nxt + win, c->rcv_adv))
 		c->rcv_adv = c->rcv_nxt + win;
+	/*
+	 * The field says the window >> rcv_ws, rounded up (rounding down could
+	 * shrink it); the right edge is then what the field says, exactly, or
+	 * the peer may send up to an edge we would refuse.
+	 */
 	win = (c->rcv_adv - c->rcv_nxt + (1u << c->rcv_ws) - 1) >> c->rcv_ws;
+	win = RTE_MIN(win, 65535u);
+	c->rcv_adv = c->rcv_nxt + (win << c->rcv_ws);
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
 	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(win, 65535u));
+	th->rx_win = rte_cpu_to_be_16((uint16_t)win);
 	c->last_ack_sent = c->rcv_nxt;
 	c->unacked = 0;
 	c->t_delack = 0;
