@@ -974,7 +974,12 @@ gw_tcp_send(struct gw_tcp_conn *c, struct rte_mbuf *m)
 	default:
 		return -ENOTCONN;
 	}
-	if (m->pkt_len > gw_tcp_send_space(c)) {
+	/*
+	 * All or nothing, but an empty queue takes any chain: a chain larger
+	 * than snd_buf (a proxy forwards what it received, up to rcv_buf) would
+	 * otherwise never fit.
+	 */
+	if (m->pkt_len > gw_tcp_send_space(c) && snd_queued(c) != 0) {
 		c->flags |= CF_WANT_SENT;
 		return -EAGAIN;
 	}

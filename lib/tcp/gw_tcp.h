@@ -208,8 +208,9 @@ void gw_tcp_conn_set_ops(struct gw_tcp_conn *c, const struct gw_tcp_conn_ops *op
 /*
  * Queue the chain @m (any number of segments, pkt_len bytes) for sending.
  * 0: the stack owns @m. -EAGAIN: less than m->pkt_len of send space (see
- * gw_tcp_send_space(); GW_TCP_EV_SENT comes when space opens), @m is still
- * the caller's. -EPIPE after shutdown/close, -ENOTCONN before ESTABLISHED
+ * gw_tcp_send_space(); GW_TCP_EV_SENT comes when space opens) while data is
+ * still queued, @m is still the caller's. An empty send queue takes a chain
+ * of any size, so a chain larger than snd_buf is not refused forever. -EPIPE after shutdown/close, -ENOTCONN before ESTABLISHED
  * of a passive conn or after CLOSED.
  * Data queued in SYN-SENT goes out once the connection is established.
  */
