@@ -146,7 +146,7 @@ size_t gw_tcp_stack_conn_size(void);
  * @l3_off and the TCP header at @l4_off, @l4_len bytes of TCP header and
  * payload (from the IP lengths; trailing padding is trimmed). Consumes @m.
  * A segment for no connection and no listener is answered with a RST
- * (RFC 9293 §3.10.7.1), counted as tcp_rx_no_conn.
+ * (RFC 9293 §3.10.7.1), counted as drop_tcp_no_conn.
  */
 void gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family,
 	uint16_t l3_off, uint16_t l4_off, uint16_t l4_len);

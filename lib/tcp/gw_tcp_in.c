@@ -307,7 +307,7 @@ cookie_accept(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig
 	tuple_of(k, &t);
 	mss = gw_tcp_cookie_check(s->key_cookie, &t, g->seq - 1, g->ack - 1, s->now_us);
 	if (mss == 0) {
-		TCP_CNT(s, tcp_syncookies_failed);
+		TCP_CNT(s, drop_tcp_bad_cookie);
 		return NULL;
 	}
 	c = tcp_conn_alloc(s, k, sig);
@@ -407,7 +407,7 @@ listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig,
 
 	if (li < 0) {
 		if (!(g->flags & TH_RST)) {
-			TCP_CNT(s, tcp_rx_no_conn);
+			TCP_CNT(s, drop_tcp_no_conn);
 			tcp_reply_rst(s, k, g);
 		}
 		goto drop;
@@ -425,7 +425,7 @@ listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig,
 				return;
 			}
 		}
-		TCP_CNT(s, tcp_rx_no_conn);
+		TCP_CNT(s, drop_tcp_no_conn);
 		tcp_reply_rst(s, k, g);
 		goto drop;
 	}
