@@ -246,6 +246,12 @@ if lab_start_dpgw "$TEMPLATE" IFACE="$GIF" MANIFESTS="$LAB_TMP/manifests"; then
 		[ "$a" = "$b" ]
 	}
 	step "20 MB through the echo port: sha256 of what went and what came back" tcp_bulk
+	# Two connections held open, to see them as dpgw does.
+	lab_run_bg "$NS" bash -c "sleep 3 | socat - TCP:10.77.1.1:9"
+	lab_run_bg "$NS" bash -c "sleep 3 | socat - TCP6:[fd00:77:1::1]:7"
+	sleep 0.5
+	step "dpgwctl show tcp: the stack's connections (state, queues, cwnd, RTT, RTO)" \
+		lab_ctl show tcp
 	# A Linux echo server in the client namespace, for the stack as a client.
 	cat >"$LAB_TMP/echo_srv.py" <<'PY'
 import socket, sys, threading
