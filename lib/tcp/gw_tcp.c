@@ -464,7 +464,11 @@ tcp_enter_time_wait(struct gw_tcp_conn *c)
 	c->flags &= ~CF_PERSIST;
 	gw_timer_cancel(&c->tm);
 	tcp_time_wait_restart(c);
-	tcp_notify(c, GW_TCP_EV_CLOSED, 0);
+	/* Data the paused application has not taken, and its EOF, come first. */
+	if (c->rq_head != NULL || (c->flags & CF_EOF_PENDING))
+		c->flags |= CF_CLOSE_PENDING;
+	else
+		tcp_notify(c, GW_TCP_EV_CLOSED, 0);
 }
 
 int
@@ -574,9 +578,14 @@ rtx_timeout(struct gw_tcp_conn *c)
 	uint32_t limit;
 
 	if (c->flags & CF_PERSIST) {
-		if (c->snd_wnd != 0 || c->snd_una == c->snd_end) {
+		if (c->snd_una == c->snd_end) {
 			c->flags &= ~CF_PERSIST;
-			tcp_output(c);
+			return;
+		}
+		if (c->snd_wnd != 0) {
+			/* A window too small for the SWS rules: the override timeout (3.8.6.2.1). */
+			c->flags &= ~CF_PERSIST;
+			tcp_sws_override(c);
 			return;
 		}
 		tcp_persist_probe(c);
@@ -1018,7 +1027,7 @@ gw_tcp_resume(struct gw_tcp_conn *c)
 	struct rte_mbuf *m;
 	uint32_t before;
 
-	if (!(c->flags & CF_PAUSED) || (c->flags & CF_DEAD))
+	if (!(c->flags & CF_PAUSED) || (c->flags & (CF_DEAD | CF_DETACHED)))
 		return;
 	c->flags &= ~CF_PAUSED;
 	m = c->rq_head;
@@ -1039,6 +1048,11 @@ gw_tcp_resume(struct gw_tcp_conn *c)
 		if (c->flags & CF_DEAD)
 			return;
 	}
+	if ((c->flags & (CF_CLOSE_PENDING | CF_EOF_PENDING | CF_PAUSED)) == CF_CLOSE_PENDING) {
+		c->flags &= ~CF_CLOSE_PENDING;
+		tcp_notify(c, GW_TCP_EV_CLOSED, 0);
+		return;
+	}
 	/* Window update once the window has opened noticeably (RFC 9293 3.8.6.2.2). */
 	if (c->state >= GW_TCP_ESTABLISHED && c->state != GW_TCP_TIME_WAIT &&
 			tcp_rcv_window(c) > before)
@@ -1054,6 +1068,7 @@ gw_tcp_shutdown(struct gw_tcp_conn *c)
 		return 0;
 	switch (c->state) {
 	case GW_TCP_SYN_SENT:
+	case GW_TCP_SYN_RECEIVED:
 		c->flags |= CF_FIN_QUEUED;  /* sent once established */
 		return 0;
 	case GW_TCP_ESTABLISHED:
@@ -1083,7 +1098,8 @@ gw_tcp_close(struct gw_tcp_conn *c)
 	}
 	c->flags |= CF_DETACHED | CF_RCV_SHUT;
 	c->ops = NULL;
-	if (c->state == GW_TCP_ESTABLISHED || c->state == GW_TCP_CLOSE_WAIT)
+	if (c->state == GW_TCP_ESTABLISHED || c->state == GW_TCP_CLOSE_WAIT ||
+			c->state == GW_TCP_SYN_RECEIVED)
 		gw_tcp_shutdown(c);
 	if (c->state == GW_TCP_FIN_WAIT_2) {
 		c->t_keep = c->s->now_us + (uint64_t)c->s->p.fin_wait2_ms * 1000;

@@ -338,6 +338,7 @@ cookie_accept(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig
 	c->snd_wnd = g->wnd << c->snd_ws;
 	c->snd_wl1 = g->seq;
 	c->snd_wl2 = g->ack;
+	c->last_ack_sent = c->rcv_nxt;
 	c->state = GW_TCP_ESTABLISHED;
 	established_common(c);
 	if (c->ts_ok && g->tsecr != 0)
@@ -694,7 +695,7 @@ ack_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g)
 		} else if (c->dupacks == 3 ||
 				(c->sack_ok && gw_tcp_sb_is_lost(&c->sb, c->snd_una, c->mss))) {
 			/* RFC 6582 §3.2 step 2: not again for losses of the same window. */
-			if (SEQ_GE(c->snd_una, c->recover) || c->sack_ok)
+			if (SEQ_GE(c->snd_una, c->recover))
 				enter_recovery(c);
 		}
 		return true;
@@ -702,8 +703,8 @@ ack_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g)
 
 	/* New data acknowledged. */
 	acked = ack - c->snd_una;
-	/* Only the first ACK can cover the SYN (not a comparison: it wraps after 2 GiB). */
-	from = c->snd_una == c->iss ? c->iss + 1 : c->snd_una;
+	/* Synchronized: the SYN is acknowledged already (the handshake paths set snd_una past it). */
+	from = c->snd_una;
 	to = SEQ_GT(ack, c->snd_end) ? c->snd_end : ack;
 	fin_acked = (c->flags & CF_FIN_SENT) && ack == c->snd_end + 1;
 	c->snd_una = ack;
@@ -767,6 +768,11 @@ ack_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g)
 			tcp_enter_time_wait(c);
 			return false;
 		case GW_TCP_LAST_ACK:
+			if (c->rq_head != NULL || (c->flags & CF_EOF_PENDING)) {
+				/* The paused application has not read everything: hold it in TIME-WAIT. */
+				tcp_enter_time_wait(c);
+				return false;
+			}
 			tcp_notify(c, GW_TCP_EV_CLOSED, 0);
 			tcp_conn_destroy(c);
 			return false;

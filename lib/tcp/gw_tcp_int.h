@@ -70,6 +70,7 @@
 #define CF_OOO_FIN      (1u << 15)  /* a FIN waits beyond a hole at ooo_fin_seq */
 #define CF_COOKIE       (1u << 16)  /* created from a SYN cookie */
 #define CF_EOF_PENDING  (1u << 17)  /* EV_EOF waits for the paused queue to drain */
+#define CF_CLOSE_PENDING (1u << 18) /* EV_CLOSED waits for EV_EOF (paused queue) */
 
 struct gw_tcp_key {
 	uint8_t family;
@@ -260,6 +261,7 @@ void tcp_send_raw(struct gw_tcp_stack *s, const struct gw_tcp_key *k, uint32_t s
 void tcp_retransmit_una(struct gw_tcp_conn *c);
 void tcp_persist_probe(struct gw_tcp_conn *c);
 void tcp_keepalive_probe(struct gw_tcp_conn *c);
+void tcp_sws_override(struct gw_tcp_conn *c);
 
 /* gw_tcp_in.c */
 void tcp_reply_rst(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct gw_tcp_seg *g);

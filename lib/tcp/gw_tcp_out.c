@@ -568,6 +568,25 @@ tcp_persist_probe(struct gw_tcp_conn *c)
 		c->snd_max = end;
 }
 
+/* SWS override timeout: send what the (small) window takes now. */
+void
+tcp_sws_override(struct gw_tcp_conn *c)
+{
+	uint32_t flight = c->snd_nxt - c->snd_una;
+	uint32_t usable = c->snd_wnd > flight ? c->snd_wnd - flight : 0;
+	uint32_t avail = SEQ_LT(c->snd_nxt, c->snd_end) ? c->snd_end - c->snd_nxt : 0;
+	uint32_t len = RTE_MIN(avail, usable), end;
+
+	len = RTE_MIN(len, tcp_payload_room(c));
+	if (len == 0 || xmit(c, c->snd_nxt, len) < 0)
+		return;
+	end = seg_end(c, c->snd_nxt, len);
+	c->snd_nxt = end;
+	if (SEQ_GT(end, c->snd_max))
+		c->snd_max = end;
+	tcp_set_rtx(c);
+}
+
 /* RFC 9293 3.8.4: SEG.SEQ = SND.NXT - 1, no data, to elicit an ACK. */
 void
 tcp_keepalive_probe(struct gw_tcp_conn *c)
@@ -689,8 +708,13 @@ tcp_output(struct gw_tcp_conn *c)
 			if (fin)
 				break;
 		}
-		/* Zero window with data waiting and nothing in flight: probe (RFC 9293 3.8.6.1). */
-		if (c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, c->snd_end) && c->snd_una == c->snd_max &&
+		/*
+		 * Data waiting, nothing in flight, yet nothing sent: a zero window
+		 * (probe, RFC 9293 3.8.6.1) or one too small for the SWS rules (the
+		 * override timeout of 3.8.6.2.1). Without a timer a lost window
+		 * update would stall the connection for good.
+		 */
+		if (SEQ_LT(c->snd_nxt, c->snd_end) && c->snd_una == c->snd_max &&
 				!(c->flags & CF_PERSIST)) {
 			c->flags |= CF_PERSIST;
 			tcp_set_rtx(c);
