@@ -406,6 +406,19 @@ tcp_time_wait_restart(struct gw_tcp_conn *c)
 	s->n_time_wait++;
 }
 
+/*
+ * 2 MSL are over. An application that kept the connection paused with data
+ * or EOF unread for all that time still holds it: it hears EV_CLOSED now,
+ * ETIMEDOUT, the unread data lost.
+ */
+void
+tcp_time_wait_expire(struct gw_tcp_conn *c)
+{
+	if (c->flags & CF_CLOSE_PENDING)
+		tcp_notify(c, GW_TCP_EV_CLOSED, ETIMEDOUT);
+	tcp_conn_destroy(c);
+}
+
 /* Remove from the table now; the slot returns to the free list at the next reap. */
 void
 tcp_conn_destroy(struct gw_tcp_conn *c)
@@ -656,7 +669,7 @@ keep_timeout(struct gw_tcp_conn *c)
 	struct gw_tcp_stack *s = c->s;
 
 	if (c->state == GW_TCP_TIME_WAIT) {
-		tcp_conn_destroy(c);
+		tcp_time_wait_expire(c);
 		return;
 	}
 	if (c->state == GW_TCP_FIN_WAIT_2 && (c->flags & CF_DETACHED)) {
@@ -726,7 +739,7 @@ gw_tcp_stack_advance(struct gw_tcp_stack *s, uint64_t now_us)
 	s->now_ms = (uint32_t)(now_us / 1000);
 	gw_timer_wheel_run(s->wheel, now_us, conn_timer, s);
 	while (s->tw_head != NULL && s->tw_head->t_keep <= now_us)
-		tcp_conn_destroy(s->tw_head);
+		tcp_time_wait_expire(s->tw_head);
 	tcp_reap(s);
 }
 

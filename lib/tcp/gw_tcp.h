@@ -30,7 +30,9 @@
  * sequence, TIME-WAIT) but never calls the application about it again.
  * Callbacks run from gw_tcp_input() and gw_tcp_stack_advance(), and from
  * gw_tcp_resume() (on_data with what was queued while paused, then EV_EOF
- * if the FIN came meanwhile); no other API call makes one. An application
+ * if the FIN came meanwhile, then EV_CLOSED if the connection closed
+ * meanwhile: EV_CLOSED never overtakes data or EOF); no other API call
+ * makes one. An application
  * may call any API function from a callback, including close/abort of the
  * connection the callback is about.
  *

@@ -808,7 +808,7 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 		struct gw_tcp_key k = c->key;
 
 		TCP_CNT(s, tcp_time_wait_reused);
-		tcp_conn_destroy(c);
+		tcp_time_wait_expire(c);
 		listen_input(s, &k, rte_hash_hash(s->h, &k), g, m);
 		return;
 	}

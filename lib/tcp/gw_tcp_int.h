@@ -235,6 +235,8 @@ void tcp_notify(struct gw_tcp_conn *c, enum gw_tcp_event ev, int err);
 void tcp_conn_reset_by_peer(struct gw_tcp_conn *c, int err);
 void tcp_enter_time_wait(struct gw_tcp_conn *c);
 void tcp_time_wait_restart(struct gw_tcp_conn *c);
+/* End a TIME-WAIT connection (EV_CLOSED first if its application still waits for it). */
+void tcp_time_wait_expire(struct gw_tcp_conn *c);
 void tcp_set_state(struct gw_tcp_conn *c, uint8_t state);
 void tcp_conn_init_params(struct gw_tcp_conn *c);
 void tcp_chain_free(struct rte_mbuf *m);

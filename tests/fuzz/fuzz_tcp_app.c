@@ -247,7 +247,7 @@ on_event(struct gw_tcp_conn *c, void *ctx, enum gw_tcp_event ev, int err)
 	struct app *a = ctx;
 	struct gw_tcp_info info;
 
-	cb_check(a, c, ev == GW_TCP_EV_EOF);
+	cb_check(a, c, ev == GW_TCP_EV_EOF || ev == GW_TCP_EV_CLOSED);
 	if (fz.verbose)
 		fprintf(stderr, "  app %u: event %d err %d\n", (unsigned int)(a - fz.apps), ev,
 			err);
