@@ -504,23 +504,6 @@ tcp_find_listener(struct gw_tcp_stack *s, int family, const uint8_t *addr, uint1
 	return wild;
 }
 
-bool
-gw_tcp_wants(const struct gw_tcp_stack *s, int family, const uint8_t *dst, uint16_t dport)
-{
-	unsigned int i, alen = family == AF_INET ? 4 : 16;
-	static const uint8_t any[16];
-
-	for (i = 0; i < s->n_lis; i++) {
-		const struct gw_tcp_listener *l = &s->lis[i];
-
-		if (l->used && l->a.family == family && l->a.port == dport &&
-				(memcmp(l->a.ip, dst, alen) == 0 || memcmp(l->a.ip, any, alen) == 0))
-			return true;
-	}
-	/* Connections the stack opened: their local ports are in its range. */
-	return dport >= s->port_lo && dport <= s->port_hi && dport % s->n_workers == s->worker_id;
-}
-
 /* ---- timers ---- */
 
 /* Arm the wheel at the earliest deadline. A later one is left armed: the handler re-checks. */

@@ -165,9 +165,6 @@ void gw_tcp_set_stray(struct gw_tcp_stack *s, gw_tcp_stray_fn fn, void *arg);
 /* This stack is worker @id of @n: connect() takes local ports with port % n == id. */
 void gw_tcp_set_workers(struct gw_tcp_stack *s, unsigned int id, unsigned int n);
 
-/* True when @family/@dst:@dport (network order addr) is ours: a connection or listener. */
-bool gw_tcp_wants(const struct gw_tcp_stack *s, int family, const uint8_t *dst, uint16_t dport);
-
 enum gw_tcp_event {
 	GW_TCP_EV_CONNECTED,    /* active open completed (ESTABLISHED) */
 	GW_TCP_EV_SENT,         /* send space was exhausted and is available again */

@@ -293,19 +293,20 @@ passive_accept(struct gw_tcp_conn *c)
 
 /* ---- LISTEN ---- */
 
+/* @mss: what gw_tcp_cookie_check() said of this ACK already, 0 if not asked yet. */
 static struct gw_tcp_conn *
 cookie_accept(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig,
-	const struct gw_tcp_seg *g, int li)
+	const struct gw_tcp_seg *g, int li, uint16_t mss)
 {
 	struct gw_tcp_tuple t;
 	struct gw_tcp_conn *c;
 	struct gw_tcp_seg syn = { 0 };
-	uint16_t mss;
 	uint8_t ws = 15;
 	bool sack = false;
 
 	tuple_of(k, &t);
-	mss = gw_tcp_cookie_check(s->key_cookie, &t, g->seq - 1, g->ack - 1, s->now_us);
+	if (mss == 0)
+		mss = gw_tcp_cookie_check(s->key_cookie, &t, g->seq - 1, g->ack - 1, s->now_us);
 	if (mss == 0) {
 		TCP_CNT(s, drop_tcp_bad_cookie);
 		return NULL;
@@ -385,22 +386,26 @@ cookies_recent(const struct gw_tcp_stack *s)
 		s->now_us - s->cookie_last_us < 130000000ull;
 }
 
-/* Could this segment be the third of a cookie handshake with a listener of ours? */
-static bool
+/*
+ * Could this segment be the third of a cookie handshake with a listener of
+ * ours? The MSS its cookie carries, or 0.
+ */
+static uint16_t
 cookie_candidate(struct gw_tcp_stack *s, const struct gw_tcp_key *k, const struct gw_tcp_seg *g)
 {
 	struct gw_tcp_tuple t;
 
 	if ((g->flags & (TH_SYN | TH_RST | TH_ACK)) != TH_ACK || !cookies_recent(s) ||
 			tcp_find_listener(s, k->family, k->laddr, k->lport) < 0)
-		return false;
+		return 0;
 	tuple_of(k, &t);
-	return gw_tcp_cookie_check(s->key_cookie, &t, g->seq - 1, g->ack - 1, s->now_us) != 0;
+	return gw_tcp_cookie_check(s->key_cookie, &t, g->seq - 1, g->ack - 1, s->now_us);
 }
 
+/* @cookie_mss: the MSS of a cookie the caller checked already (0: not checked). */
 static void
 listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig,
-	struct gw_tcp_seg *g, struct rte_mbuf *m)
+	struct gw_tcp_seg *g, struct rte_mbuf *m, uint16_t cookie_mss)
 {
 	struct gw_tcp_conn *c;
 	struct gw_tcp_tuple t;
@@ -418,7 +423,7 @@ listen_input(struct gw_tcp_stack *s, const struct gw_tcp_key *k, hash_sig_t sig,
 	if (g->flags & TH_ACK) {
 		/* A third segment whose SYN got a cookie; anything else is answered with RST. */
 		if (!(g->flags & TH_SYN) && cookies_recent(s)) {
-			c = cookie_accept(s, k, sig, g, li);
+			c = cookie_accept(s, k, sig, g, li, cookie_mss);
 			if (c != NULL) {
 				if (!passive_accept(c))
 					goto drop;
@@ -809,7 +814,7 @@ conn_input(struct gw_tcp_conn *c, struct gw_tcp_seg *g, struct rte_mbuf *m)
 
 		TCP_CNT(s, tcp_time_wait_reused);
 		tcp_time_wait_expire(c);
-		listen_input(s, &k, rte_hash_hash(s->h, &k), g, m);
+		listen_input(s, &k, rte_hash_hash(s->h, &k), g, m, 0);
 		return;
 	}
 	if (c->state == GW_TCP_SYN_RECEIVED && !(c->flags & CF_PASSIVE) &&
@@ -1064,6 +1069,7 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 	unsigned int hlen;
 	void *data, *cd = NULL;
 	hash_sig_t sig;
+	uint16_t cookie_mss = 0;
 	uint64_t ol;
 
 	TCP_CNT(s, tcp_rx_segs);
@@ -1114,9 +1120,11 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 	if (rte_hash_lookup_with_hash_data(s->h, &k, sig, &cd) < 0) {
 		cd = NULL;
 		/* Not ours: maybe another worker's (a stray), unless it may be a cookie's ACK. */
-		if (s->stray != NULL && !(g.flags & TH_SYN) && !cookie_candidate(s, &k, &g) &&
-				s->stray(s->stray_arg, m))
-			goto out;
+		if (s->stray != NULL && !(g.flags & TH_SYN)) {
+			cookie_mss = cookie_candidate(s, &k, &g);
+			if (cookie_mss == 0 && s->stray(s->stray_arg, m))
+				goto out;
+		}
 	}
 	/* Keep only the payload: the application gets it as is. */
 	m = chain_adj(m, (uint32_t)l4_off + hlen);
@@ -1129,7 +1137,7 @@ gw_tcp_input(struct gw_tcp_stack *s, struct rte_mbuf *m, int family, uint16_t l3
 	if (cd != NULL)
 		conn_input(cd, &g, m);
 	else
-		listen_input(s, &k, sig, &g, m);
+		listen_input(s, &k, sig, &g, m, cookie_mss);
 out:
 	tcp_reap(s);
 	return;
